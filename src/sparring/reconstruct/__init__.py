@@ -1,0 +1,1 @@
+"""Documentation text -> OpenAPI. (Being written; see issue 4.)"""
