@@ -1,0 +1,248 @@
+"""Builds the one ASGI app that serves every partner, each under its own prefix.
+
+Per partner: one connexion API (routing, parameter parsing, validation, security) whose every
+operation resolves to the engine's dispatcher, a store namespace seeded from the fixture recipe,
+and the partner's auth. Around them: errors rewritten into the partner's own shape, a request
+size limit, and the ``/__sparring`` admin routes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import typing as t
+from dataclasses import dataclass
+
+import connexion
+from connexion.exceptions import ExtraParameterProblem, ProblemException
+from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sparring import admin
+from sparring.auth import IssueToken, PartnerAuth
+from sparring.catalog import Partner, load_partners
+from sparring.clock import Clock
+from sparring.engine.actions import CollectionSpec, PartnerEnv
+from sparring.engine.dispatch import Dispatcher, render_error
+from sparring.engine.errors import ApiError, ErrorStyle, style_named
+from sparring.engine.store import Namespace
+from sparring.fixtures import seed_namespace
+from sparring.validation import VALIDATORS, FieldErrors, MalformedBody
+
+MAX_BODY_BYTES = 1024 * 1024
+
+# connexion logs every 4xx at WARNING; under fuzzing that is thousands of lines of noise.
+logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
+
+
+@dataclass
+class Served:
+    """One partner as the running app holds it."""
+
+    partner: Partner
+    env: PartnerEnv
+    style: ErrorStyle
+    allow: list[tuple[re.Pattern, str]]  # path pattern -> Allow header value, for 405s
+
+
+class Runtime:
+    """The state behind the app: every partner's namespace, auth and a shared clock."""
+
+    def __init__(self, partners: list[Partner], seed: int = 0) -> None:
+        self.seed = seed
+        self.clock = Clock()
+        self.served: dict[str, Served] = {}
+        for partner in partners:
+            cfg = partner.config
+            collections = {name: CollectionSpec(name, decl, partner) for name, decl in partner.collections.items()}
+            rules = importlib.import_module(cfg["rules"]) if cfg.get("rules") else None
+            env = PartnerEnv(partner, Namespace(partner.name), self.clock,
+                             PartnerAuth(partner.name, cfg.get("auth") or {}, self.clock), collections, rules)
+            self.served[partner.name] = Served(partner, env, style_named(cfg.get("errors", "problem-details")),
+                                               _allow_table(partner))
+        self.reset(seed)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Back to freshly seeded data (a new seed regenerates it); tokens and the clock are kept."""
+        if seed is not None and seed != self.seed or not getattr(self, "_seeded", False):
+            self.seed = self.seed if seed is None else seed
+            for served in self.served.values():
+                env = served.env
+                seed_namespace(env.namespace, env.collections, served.partner.fixture_recipe, self.seed, served.partner.name)
+                env.namespace.snapshot()
+            self._seeded = True
+        else:
+            for served in self.served.values():
+                served.env.namespace.restore()
+
+    def partner_for(self, path: str) -> Served | None:
+        for served in self.served.values():
+            prefix = served.partner.prefix
+            if path == prefix or path.startswith(prefix + "/"):
+                return served
+        return None
+
+
+def _allow_table(partner: Partner) -> list[tuple[re.Pattern, str]]:
+    table = []
+    for path, methods in partner.methods_by_path().items():
+        pattern = re.escape(partner.prefix + path)
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", pattern)
+        table.append((re.compile(f"^{pattern}$"), ", ".join(sorted(set(methods)))))
+    return table
+
+
+def to_api_error(exc: Exception, served: Served, path: str) -> ApiError:
+    """connexion's and starlette's exceptions, as the engine's one error type."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, FieldErrors):
+        return ApiError.validation(exc.details)
+    if isinstance(exc, ExtraParameterProblem):
+        return ApiError.validation({name: ["This parameter is not known."] for name in exc.extra_params})
+    if isinstance(exc, MalformedBody):
+        return ApiError(400, exc.detail, "bad_request")
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        messages = {
+            401: "Authentication is required: send a valid bearer token.",
+            403: "You are not allowed to do this.",
+            404: "No such resource.",
+            405: "This method is not allowed here.",
+            415: "This content type is not accepted here.",
+        }
+        detail = str(getattr(exc, "detail", "") or "")
+        if status == 401 and "not valid" in detail:
+            message = "The bearer token is not valid or has expired."
+        elif status == 400 and "RequestBody is required" in detail:
+            message = "A request body is required."
+        else:
+            message = messages.get(status) or detail or "The request was not accepted."
+        error = ApiError(status, message)
+        if status == 405:
+            for pattern, allow in served.allow:
+                if pattern.match(path):
+                    error.headers["Allow"] = allow
+        elif status == 401:
+            error.headers["WWW-Authenticate"] = "Bearer"
+        return error
+    logging.getLogger("sparring").exception("unhandled error on %s", path, exc_info=exc)
+    return ApiError(500, "The server failed to handle this request.")
+
+
+class Sparring:
+    """The outermost ASGI app: admin routes, the body size limit, then connexion."""
+
+    def __init__(self, runtime: Runtime, inner: ASGIApp) -> None:
+        self.runtime = runtime
+        self.inner = inner
+        self.admin = admin.routes(runtime)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            if path == "/" or path.startswith(admin.PREFIX):
+                return await self.admin(scope, receive, send)
+            length = _content_length(scope)
+            if length is not None and length > MAX_BODY_BYTES:
+                return await self._too_large(scope, receive, send)
+            receive = _limited(receive)
+        await self.inner(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        served = self.runtime.partner_for(scope["path"])
+        error = ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+        if served is None:
+            response = render_error(error, style_named("problem-details"), scope["path"])
+        else:
+            response = render_error(error, served.style, scope["path"])
+        await response(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _limited(receive: Receive) -> Receive:
+    """Stop a body sent without Content-Length (chunked) once it passes the limit."""
+    seen = 0
+
+    async def limited() -> t.MutableMapping[str, t.Any]:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > MAX_BODY_BYTES:
+            raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+        return message
+
+    return limited
+
+
+def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *, seed: int = 0,
+               validate_responses: bool = False) -> Sparring:
+    """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``."""
+    loaded = [p for p in partners or [] if isinstance(p, Partner)]
+    names = [p for p in partners or [] if isinstance(p, str)]
+    if names or not loaded:
+        loaded += load_partners(names or None)
+    runtime = Runtime(loaded, seed)
+    app = connexion.AsyncApp(
+        __name__,
+        validate_responses=validate_responses,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
+    )
+    for served in runtime.served.values():
+        dispatcher = Dispatcher(served.env, served.style, {"issue-token": IssueToken})
+        app.add_api(
+            served.partner.spec,
+            base_path=served.partner.prefix,
+            resolver=dispatcher.resolve,
+            strict_validation=True,
+            validator_map=VALIDATORS,
+            security_map=served.env.auth.security_map(),
+            name=served.partner.name,
+        )
+
+    def handle_error(request, exc: Exception):
+        path = request.url.path
+        served = runtime.partner_for(path)
+        style = served.style if served else style_named("problem-details")
+        error = to_api_error(exc, served, path) if served else _generic_error(exc)
+        body = style.body(error, path)
+        return connexion.lifecycle.ConnexionResponse(
+            status_code=style.status(error),
+            mimetype=style.media_type,
+            content_type=style.media_type,
+            body=_dumps(body),
+            headers=error.headers,
+            is_streamed=False,
+        )
+
+    # ProblemException too: connexion registers its own handler for it, which the MRO would prefer.
+    app.add_error_handler(ProblemException, handle_error)
+    app.add_error_handler(HTTPException, handle_error)
+    app.add_error_handler(ApiError, handle_error)
+    app.add_error_handler(Exception, handle_error)
+    return Sparring(runtime, app)
+
+
+def _generic_error(exc: Exception) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, HTTPException):
+        return ApiError(exc.status_code, str(exc.detail))
+    return ApiError(500, "The server failed to handle this request.")
+
+
+def _dumps(body: t.Any) -> bytes:
+    import json
+
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,0 +1,200 @@
+"""The partners' authentication: issued bearer tokens, demo clients and their permissions.
+
+Each partner declares its scheme and demo clients under ``x-sparring.auth`` in its spec. connexion
+does the checking (a request without valid credentials never reaches an action); this module tells
+connexion what a valid credential is, issues tokens, and checks the per-operation permission an
+integration user needs (403 in the vendor's error shape when it lacks it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import secrets
+import typing as t
+from dataclasses import dataclass, field
+
+from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler, OAuthSecurityHandler
+
+from sparring.clock import Clock
+from sparring.engine.errors import ApiError
+
+
+@dataclass(frozen=True)
+class Client:
+    """A demo integration user."""
+
+    client_id: str
+    client_secret: str = ""
+    permissions: frozenset[str] = frozenset()
+    scopes: tuple[str, ...] = ()
+    description: str = ""
+    token: str | None = None  # a fixed token, for schemes without a token endpoint
+
+    @classmethod
+    def from_declaration(cls, decl: dict) -> "Client":
+        return cls(
+            client_id=str(decl["client_id"]),
+            client_secret=str(decl.get("client_secret", "")),
+            permissions=frozenset(str(p) for p in decl.get("permissions", [])),
+            scopes=tuple(decl.get("scopes", [])),
+            description=decl.get("description", ""),
+            token=decl.get("token"),
+        )
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass
+class PartnerAuth:
+    """Credentials and tokens of one partner."""
+
+    partner: str
+    declaration: dict
+    clock: Clock
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+    def __post_init__(self) -> None:
+        self.kind = self.declaration.get("kind", "none")
+        self.lifetime = int(self.declaration.get("token-lifetime", 3600))
+        self.clients = {c.client_id: c for c in map(Client.from_declaration, self.declaration.get("clients", []))}
+        self._static = {c.token: c for c in self.clients.values() if c.token}
+
+    # -- tokens -----------------------------------------------------------------------------------
+
+    def issue(self, client: Client) -> dict:
+        """A signed JWT for this client, valid for the partner's token lifetime."""
+        now = int(self.clock.time())
+        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+        claims = {
+            "iss": f"sparring/{self.partner}",
+            "sub": client.client_id,
+            "iat": now,
+            "exp": now + self.lifetime,
+            "jti": secrets.token_hex(8),
+        }
+        if client.scopes:
+            claims["scope"] = " ".join(client.scopes)
+        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
+        signature = _b64(hmac.new(self.secret, f"{header}.{payload}".encode(), hashlib.sha256).digest())
+        return {"access_token": f"{header}.{payload}.{signature}", "token_type": "bearer", "expires_in": self.lifetime - 1}
+
+    def token_info(self, token: str) -> dict | None:
+        """What connexion hands the action as ``token_info``; None makes it answer 401."""
+        client = self._static.get(token)
+        if client is None:
+            client = self._verify_jwt(token)
+        if client is None:
+            return None
+        return {"sub": client.client_id, "scope": list(client.scopes), "client": client}
+
+    def _verify_jwt(self, token: str) -> Client | None:
+        try:
+            header, payload, signature = token.split(".")
+            expected = hmac.new(self.secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+            if not hmac.compare_digest(_unb64(signature), expected):
+                return None
+            claims = json.loads(_unb64(payload))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return None
+        if not isinstance(claims, dict) or claims.get("exp", 0) <= self.clock.time():
+            return None
+        return self.clients.get(claims.get("sub"))
+
+    def authenticate_client(self, client_id: str | None, client_secret: str | None) -> Client | None:
+        client = self.clients.get(client_id or "")
+        if client is None or not hmac.compare_digest(client.client_secret.encode(), (client_secret or "").encode()):
+            return None
+        return client
+
+    # -- permissions ------------------------------------------------------------------------------
+
+    @staticmethod
+    def require(token_info: dict | None, permission: str | None) -> None:
+        if not permission or token_info is None:
+            return
+        client: Client = token_info["client"]
+        if permission not in client.permissions:
+            raise ApiError(403, f"This integration user lacks permission {permission}.", "forbidden")
+
+    # -- connexion wiring -------------------------------------------------------------------------
+
+    def security_map(self) -> dict[str, type]:
+        """Security handler classes bound to this partner, for ``add_api(security_map=...)``."""
+        token_info = self.token_info
+
+        class OAuth(OAuthSecurityHandler):
+            def get_tokeninfo_func(self, security_definition: dict) -> t.Callable:
+                return token_info
+
+        class Bearer(BearerSecurityHandler):
+            def _resolve_func(self, security_scheme: dict) -> t.Callable:
+                return token_info
+
+        class ApiKey(ApiKeySecurityHandler):
+            def _resolve_func(self, security_scheme: dict) -> t.Callable:
+                return lambda key, required_scopes=None: token_info(key)
+
+        return {"oauth2": OAuth, "bearer": Bearer, "apiKey": ApiKey}
+
+    def describe(self) -> dict:
+        """The demo credentials, as ``sparring credentials`` and ``serve`` print them."""
+        return {
+            "kind": self.kind,
+            "token_path": self.declaration.get("token-path"),
+            "clients": [
+                {
+                    "client_id": c.client_id,
+                    **({"client_secret": c.client_secret} if c.client_secret else {}),
+                    **({"token": c.token} if c.token else {}),
+                    "permissions": sorted(c.permissions),
+                    **({"scopes": list(c.scopes)} if c.scopes else {}),
+                    "description": c.description,
+                }
+                for c in self.clients.values()
+            ],
+        }
+
+
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """(user, password) from an ``Authorization: Basic`` header, or None."""
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        user, _, password = base64.b64decode(header[6:].strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return user, password
+
+
+class IssueToken:
+    """``x-sparring: {action: issue-token}``: the OAuth 2.0 client-credentials token endpoint.
+
+    Credentials come as form fields or HTTP Basic; the answer is the partner's token body.
+    """
+
+    def __init__(self, operation, env) -> None:
+        self.operation = operation
+        self.env = env
+
+    def __call__(self, call):
+        from sparring.engine.actions import Result
+
+        form = call.body if isinstance(call.body, dict) else {}
+        if form.get("grant_type") != "client_credentials":
+            raise ApiError.validation({"grant_type": ["Only client_credentials is supported."]})
+        basic = basic_credentials(call.headers.get("authorization"))
+        client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
+        client = self.env.auth.authenticate_client(client_id, secret)
+        if client is None:
+            raise ApiError(401, "The client id or secret is not valid.", "unauthorized")
+        return Result(200, self.env.auth.issue(client), {"Cache-Control": "no-store"})

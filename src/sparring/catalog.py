@@ -1,0 +1,140 @@
+"""Finds the partner specs, resolves and validates them, and reads their ``x-sparring`` declarations.
+
+A partner is one file ``spec/<name>.yaml``. Everything sparring does for it (routes, validation,
+state, fixtures, fuzzing, docs) is read from that file and its fixture recipe
+``fixtures/<name>.yaml``; nothing about a partner is written in Python except its business rules.
+"""
+
+from __future__ import annotations
+
+import os
+import typing as t
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+class SpecError(Exception):
+    """A spec or fixture recipe that sparring cannot serve; the message names the file."""
+
+
+def data_dir(kind: str) -> Path:
+    """``spec`` or ``fixtures``: from $SPARRING_<KIND>_DIR, the source checkout, or the installed package."""
+    override = os.environ.get(f"SPARRING_{kind.upper()}_DIR")
+    if override:
+        return Path(override)
+    checkout = Path(__file__).resolve().parents[2] / kind
+    if checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / "_data" / kind
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    method: str
+    path: str
+    spec: dict
+    declaration: dict
+
+    @property
+    def path_params(self) -> list[str]:
+        return [p["name"] for p in self.spec.get("parameters", []) if p.get("in") == "path"]
+
+
+@dataclass
+class Partner:
+    name: str
+    spec_path: Path
+    spec: dict  # fully resolved: no $ref left
+    fixture_path: Path | None = None
+    operations: dict[str, Operation] = field(default_factory=dict)
+
+    @property
+    def config(self) -> dict:
+        return self.spec.get("x-sparring", {})
+
+    @property
+    def title(self) -> str:
+        return self.spec.get("info", {}).get("title", self.name)
+
+    @property
+    def prefix(self) -> str:
+        return self.config.get("prefix", f"/{self.name}").rstrip("/")
+
+    @property
+    def collections(self) -> dict[str, dict]:
+        return self.config.get("collections", {})
+
+    @cached_property
+    def fixture_recipe(self) -> dict:
+        if self.fixture_path is None or not self.fixture_path.exists():
+            return {}
+        with open(self.fixture_path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+
+    def methods_by_path(self) -> dict[str, list[str]]:
+        """Spec path template -> the upper-case methods it declares (for 405 Allow headers)."""
+        out: dict[str, list[str]] = {}
+        for op in self.operations.values():
+            out.setdefault(op.path, []).append(op.method.upper())
+        return out
+
+
+def _operations(spec: dict, source: Path) -> dict[str, Operation]:
+    operations: dict[str, Operation] = {}
+    for path, item in spec.get("paths", {}).items():
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method not in item:
+                continue
+            op = dict(item[method])
+            names = {(p["name"], p["in"]) for p in op.get("parameters", [])}
+            op["parameters"] = [p for p in shared if (p["name"], p["in"]) not in names] + op.get("parameters", [])
+            op_id = op.get("operationId")
+            if not op_id:
+                raise SpecError(f"{source}: {method.upper()} {path} has no operationId")
+            if op_id in operations:
+                raise SpecError(f"{source}: operationId {op_id} is used twice")
+            operations[op_id] = Operation(op_id, method, path, op, op.get("x-sparring", {}))
+    return operations
+
+
+def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
+    from prance import ResolvingParser
+    from prance.util.resolver import permissive_object_on_recursion
+
+    try:
+        parser = ResolvingParser(
+            str(spec_path),
+            backend="openapi-spec-validator",
+            strict=False,
+            recursion_limit_handler=permissive_object_on_recursion,
+        )
+    except Exception as exc:  # prance raises several unrelated types
+        raise SpecError(f"{spec_path}: {exc}") from exc
+    spec = parser.specification
+    name = spec_path.stem
+    fixtures_dir = fixtures_dir or data_dir("fixtures")
+    partner = Partner(name, spec_path, spec, fixtures_dir / f"{name}.yaml")
+    partner.operations = _operations(spec, spec_path)
+    return partner
+
+
+def spec_paths(spec_dir: Path | None = None) -> list[Path]:
+    spec_dir = spec_dir or data_dir("spec")
+    return sorted(p for p in spec_dir.glob("*.yaml") if p.is_file())
+
+
+def load_partners(names: t.Iterable[str] | None = None, spec_dir: Path | None = None) -> list[Partner]:
+    """Every partner in the spec folder, or the named ones (unknown names are an error)."""
+    paths = {p.stem: p for p in spec_paths(spec_dir)}
+    wanted = list(names) if names else list(paths)
+    unknown = [n for n in wanted if n not in paths]
+    if unknown:
+        raise SpecError(f"unknown partner(s): {', '.join(unknown)}; known: {', '.join(paths) or 'none'}")
+    return [load_partner(paths[n]) for n in wanted]

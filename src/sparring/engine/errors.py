@@ -1,0 +1,155 @@
+"""The error bodies partners send, and the one exception the engine raises to produce them.
+
+Actions and validators never build an error body themselves: they raise :class:`ApiError` with a
+*kind* (``validation_error``, ``not_found`` ...) and the partner's declared style turns it into the
+vendor's own shape. Adding a partner with a new error shape means adding one style here.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+Details = dict[str, list[str]]
+
+# The kind an HTTP status falls back to when the raiser gave none.
+KIND_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    501: "not_implemented",
+}
+
+
+@dataclass
+class ApiError(Exception):
+    """A failure to report to the client in the partner's error format."""
+
+    status: int
+    message: str
+    kind: str | None = None
+    details: Details | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+        if self.kind is None:
+            self.kind = KIND_BY_STATUS.get(self.status, "bad_request" if self.status < 500 else "internal_error")
+
+    @classmethod
+    def validation(cls, details: Details, message: str = "The request is not valid.") -> "ApiError":
+        return cls(400, message, "validation_error", details)
+
+    @classmethod
+    def not_found(cls, what: str = "resource") -> "ApiError":
+        return cls(404, f"The {what} was not found.", "not_found")
+
+
+class ErrorStyle:
+    """How one vendor writes an error: its media type, body and (rarely) its own status codes."""
+
+    media_type = "application/json"
+
+    def status(self, error: ApiError) -> int:
+        return error.status
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        raise NotImplementedError
+
+
+class StatusErrorMessage(ErrorStyle):
+    """``{statusCode, error, message, details}``: InventoryPro (CISS)."""
+
+    media_type = "application/json"
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        return {
+            "statusCode": error.status,
+            "error": error.kind,
+            "message": error.message,
+            "details": error.details if error.kind == "validation_error" else None,
+        }
+
+
+class ProblemDetails(ErrorStyle):
+    """RFC 7807 ``application/problem+json``."""
+
+    media_type = "application/problem+json"
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        body = {
+            "type": "about:blank",
+            "title": _title(error.status),
+            "status": error.status,
+            "detail": error.message,
+            "instance": instance,
+        }
+        if error.details:
+            body["errors"] = error.details
+        return body
+
+
+class ValidationProblemDetails(ErrorStyle):
+    """ASP.NET Core's ``ValidationProblemDetails``: problem details with per-field ``errors``."""
+
+    media_type = "application/problem+json"
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        title = "One or more validation errors occurred." if error.details else _title(error.status)
+        return {
+            "type": f"https://tools.ietf.org/html/rfc9110#section-15.{_rfc_section(error.status)}",
+            "title": title,
+            "status": error.status,
+            "detail": error.message,
+            "instance": instance,
+            "errors": error.details or {},
+        }
+
+
+class LaravelErrors(ErrorStyle):
+    """Laravel: ``{message, errors}`` with 422 for validation failures."""
+
+    def status(self, error: ApiError) -> int:
+        return 422 if error.kind == "validation_error" else error.status
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        if error.kind == "validation_error":
+            return {"message": "The given data was invalid.", "errors": error.details or {}}
+        return {"message": error.message}
+
+
+STYLES: dict[str, ErrorStyle] = {
+    "status-error-message": StatusErrorMessage(),
+    "problem-details": ProblemDetails(),
+    "validation-problem-details": ValidationProblemDetails(),
+    "laravel": LaravelErrors(),
+}
+
+
+def style_named(name: str) -> ErrorStyle:
+    try:
+        return STYLES[name]
+    except KeyError:
+        raise ValueError(f"unknown error style {name!r}; known: {', '.join(sorted(STYLES))}") from None
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _rfc_section(status: int) -> str:
+    return {400: "5.1", 401: "5.2", 403: "5.4", 404: "5.5", 405: "5.6", 409: "5.10", 413: "5.14",
+            415: "5.16", 422: "5.21", 500: "6.1"}.get(status, "5.1")

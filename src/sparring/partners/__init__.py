@@ -1,0 +1,1 @@
+"""Business rules, one small module per partner; everything generic lives in the engine."""

@@ -1,0 +1,188 @@
+"""Request validation for connexion, compiled once per schema and reporting every field at fault.
+
+connexion's own validators build a jsonschema validator on every request and stop at the first
+error, as one line of text. These subclasses keep connexion's flow (same middleware, same
+parameter parsing) but validate with jsonschema-rs validators compiled once per schema, and raise
+:class:`FieldErrors` carrying ``{field: [messages]}`` so each partner can report them in its own
+error shape.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import jsonschema_rs
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
+from connexion.lifecycle import ConnexionRequest
+from connexion.utils import is_null, is_nullable
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from connexion.validators.form_data import FormDataValidator
+from starlette.types import Scope
+
+Details = dict[str, list[str]]
+
+
+class FieldErrors(BadRequestProblem):
+    """A request that fails validation, with messages per field (``name``, ``items[0].sku``)."""
+
+    def __init__(self, details: Details) -> None:
+        self.details = details
+        super().__init__(detail="; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in details.items()))
+
+
+class MalformedBody(BadRequestProblem):
+    """A body that is not parseable at all (bad JSON, bad encoding)."""
+
+
+# -- OpenAPI 3.0 schema -> JSON Schema ----------------------------------------------------------
+
+_DROP = {"nullable", "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "deprecated"}
+
+
+def to_json_schema(schema: t.Any) -> t.Any:
+    """OpenAPI 3.0 Schema Object -> draft 4 JSON Schema (``nullable`` becomes a null type)."""
+    if isinstance(schema, list):
+        return [to_json_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key in _DROP or key.startswith("x-"):
+            continue
+        if key in ("properties", "patternProperties", "definitions"):
+            out[key] = {name: to_json_schema(sub) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"):
+            out[key] = to_json_schema(value)
+        else:
+            out[key] = value
+    if schema.get("nullable"):
+        if "type" in out:
+            out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
+        if "enum" in out and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+        for combiner in ("allOf", "anyOf", "oneOf"):
+            if combiner in out:
+                out = {"anyOf": [{"type": "null"}, out]}
+                break
+    return out
+
+
+_compiled: dict[int, tuple[t.Any, jsonschema_rs.Draft4Validator]] = {}
+
+
+def compiled(schema: dict) -> jsonschema_rs.Draft4Validator:
+    """The validator for this schema object, compiled on first use and kept for the process."""
+    entry = _compiled.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = (schema, jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True))
+        _compiled[id(schema)] = entry
+    return entry[1]
+
+
+def _field(path: t.Sequence[t.Any], prefix: str = "") -> str:
+    text = prefix
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def collect(validator: jsonschema_rs.Draft4Validator, instance: t.Any, prefix: str = "") -> Details:
+    """Every error of ``instance`` grouped by the field it concerns."""
+    details: Details = {}
+    for error in validator.iter_errors(instance):
+        info = error.kind.as_dict()
+        base = list(error.instance_path)
+        if "property" in info:  # required
+            details.setdefault(_field([*base, info["property"]], prefix), []).append("This field is required.")
+        elif "unexpected" in info:  # additionalProperties
+            for name in info["unexpected"]:
+                details.setdefault(_field([*base, name], prefix), []).append("This field is not allowed.")
+        else:
+            details.setdefault(_field(base, prefix) or prefix or "body", []).append(error.message)
+    return details
+
+
+# -- connexion validators ---------------------------------------------------------------------
+
+
+class BodyValidator(JSONRequestBodyValidator):
+    """JSON bodies: refuses bad encodings and bad JSON as 400 and reports every invalid field."""
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        raw = b"".join([chunk async for chunk in stream])
+        if not raw:
+            return None
+        try:
+            return json.loads(raw.decode(self._encoding))
+        except (UnicodeDecodeError, LookupError):
+            raise MalformedBody(detail=f"The request body is not valid {self._encoding} text.") from None
+        except json.JSONDecodeError as exc:
+            raise MalformedBody(detail=f"The request body is not valid JSON: {exc}.") from None
+        except RecursionError:
+            raise MalformedBody(detail="The request body nests too deeply.") from None
+
+    def _validate(self, body: t.Any) -> None:
+        if body is None and not self._nullable:
+            raise FieldErrors({"body": ["A request body is required."]})
+        details = collect(compiled(self._schema), body)
+        if details:
+            raise FieldErrors(details)
+
+
+class FormValidator(FormDataValidator):
+    """Form bodies: the same per-field report as JSON bodies."""
+
+    def _validate(self, body: t.Any) -> None:
+        details = collect(compiled(self._schema), body)
+        if details:
+            raise FieldErrors(details)
+
+
+class ParamValidator(ParameterValidator):
+    """Path, query and header parameters, every one checked, each with a compiled validator."""
+
+    def validate(self, scope: Scope) -> None:
+        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        details: Details = {}
+        if self.strict_validation:
+            spec = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
+            for name in sorted(set(request.query_params.keys()) - spec):
+                details[name] = ["This query parameter is not known."]
+        sources = {
+            "query": request.query_params,
+            "path": request.path_params,
+            "header": request.headers,
+            "cookie": request.cookies,
+        }
+        for location, params in self.parameters.items():
+            values = sources.get(location, {})
+            for param in params:
+                name = param["name"]
+                value = values.get(name.replace("-", "_") if location == "path" else name)
+                if value is None:
+                    if param.get("required"):
+                        details[name] = [f"The {location} parameter is required."]
+                    continue
+                if is_nullable(param) and is_null(value):
+                    continue
+                schema = param.get("schema", param)
+                for msgs in collect(compiled(schema), value, name).values():
+                    details.setdefault(name, []).extend(msgs)
+        if details:
+            raise FieldErrors(details)
+
+
+VALIDATORS = {
+    "parameter": ParamValidator,
+    "body": MediaTypeDict(
+        {
+            **dict(VALIDATOR_MAP["body"]),
+            "*/*json": BodyValidator,
+            "application/x-www-form-urlencoded": FormValidator,
+        }
+    ),
+}
+
+__all__ = ["FieldErrors", "MalformedBody", "VALIDATORS", "ExtraParameterProblem", "to_json_schema"]
