@@ -58,6 +58,7 @@ def _check_refs(spec: dict[str, Any]) -> None:
                 walk(v, f"{where}/{i}")
 
     walk(spec, "#")
+    _check_links(spec)
     templates: dict[str, str] = {}
     ids: set[str] = set()
     for path, item in (spec.get("paths") or {}).items():
@@ -71,6 +72,25 @@ def _check_refs(spec: dict[str, Any]) -> None:
                 raise ReconstructError(None, f"operationId {oid} is used twice")
             if oid:
                 ids.add(oid)
+
+
+def _check_links(spec: dict[str, Any]) -> None:
+    """Every link names an existing operation and only parameters that operation has."""
+    params: dict[str, set[str]] = {}
+    for item in (spec.get("paths") or {}).values():
+        for op in item.values():
+            if isinstance(op, dict) and "operationId" in op:
+                params[op["operationId"]] = {p.get("name") for p in op.get("parameters", []) if isinstance(p, dict)}
+    for path, item in (spec.get("paths") or {}).items():
+        for method, op in item.items():
+            for code, resp in (op.get("responses") or {}).items() if isinstance(op, dict) else ():
+                for name, link in (resp.get("links") or {}).items():
+                    target = link.get("operationId")
+                    if target not in params:
+                        raise ReconstructError(None, f"{method.upper()} {path} {code} link {name}: no operation {target}")
+                    unknown = set(link.get("parameters") or {}) - params[target]
+                    if unknown:
+                        raise ReconstructError(None, f"{method.upper()} {path} {code} link {name}: {target} has no {sorted(unknown)}")
 
 
 def build_spec(source: str | Path, overlay: str | Path | None = None, *, keep_descriptions: bool = False) -> dict:
