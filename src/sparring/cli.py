@@ -24,6 +24,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sparring.app import create_app
 
+    _Server = _uvicorn_server()
+
     app = create_app(args.partner, seed=args.seed)
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners")
@@ -36,8 +38,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
                             access_log=args.access_log, lifespan="off")
-    uvicorn.Server(config).run()  # returns on Ctrl-C or SIGTERM, after in-flight requests finish
+    _Server(config).run()  # returns on Ctrl-C or SIGTERM, after in-flight requests finish
+    print("sparring stopped", flush=True)
     return 0
+
+
+def _uvicorn_server():
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn re-raises SIGINT/SIGTERM after shutting down; a clean stop should exit 0."""
+
+        def handle_exit(self, sig, frame) -> None:
+            super().handle_exit(sig, frame)
+            self._captured_signals.clear()
+
+    return Server
 
 
 def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
