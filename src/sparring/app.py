@@ -14,8 +14,17 @@ import re
 import typing as t
 from dataclasses import dataclass
 
-import connexion
+import orjson
 from connexion.exceptions import ExtraParameterProblem, ProblemException
+from connexion.lifecycle import ConnexionResponse
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.main import ConnexionMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,7 +34,7 @@ from sparring.auth import IssueToken, PartnerAuth
 from sparring.catalog import Partner, load_partners
 from sparring.clock import Clock
 from sparring.engine.actions import CollectionSpec, PartnerEnv
-from sparring.engine.dispatch import Dispatcher, render_error
+from sparring.engine.dispatch import Dispatcher, Engine, render_error
 from sparring.engine.errors import ApiError, ErrorStyle, style_named
 from sparring.engine.store import Namespace
 from sparring.fixtures import seed_namespace
@@ -186,26 +195,45 @@ def _limited(receive: Receive) -> Receive:
     return limited
 
 
+# connexion's default stack less response validation (off here), lifespan and context (the engine
+# reads what it needs from the scope): each layer routes the request again.
+MIDDLEWARES = [
+    ServerErrorMiddleware,
+    ExceptionMiddleware,
+    SwaggerUIMiddleware,
+    RoutingMiddleware,
+    SecurityMiddleware,
+    RequestValidationMiddleware,
+]
+
+
 def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *, seed: int = 0,
                validate_responses: bool = False) -> Sparring:
-    """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``."""
+    """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``.
+
+    connexion runs as middleware around the engine: it routes, checks credentials and validates,
+    then the engine runs the operation's action.
+    """
     loaded = [p for p in partners or [] if isinstance(p, Partner)]
     names = [p for p in partners or [] if isinstance(p, str)]
     if names or not loaded:
         loaded += load_partners(names or None)
     runtime = Runtime(loaded, seed)
-    app = connexion.AsyncApp(
-        __name__,
-        validate_responses=validate_responses,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
-    )
+    engine = Engine()
+    middlewares = list(MIDDLEWARES)
+    if validate_responses:
+        middlewares.append(ResponseValidationMiddleware)
+    app = ConnexionMiddleware(engine, import_name=__name__, middlewares=middlewares,
+                              swagger_ui_options=SwaggerUIOptions(swagger_ui=True))
     for served in runtime.served.values():
         dispatcher = Dispatcher(served.env, served.style, {"issue-token": IssueToken})
+        engine.mount(served.partner.prefix, dispatcher)
         app.add_api(
             served.partner.spec,
             base_path=served.partner.prefix,
             resolver=dispatcher.resolve,
             strict_validation=True,
+            validate_responses=validate_responses,
             validator_map=VALIDATORS,
             security_map=served.env.auth.security_map(),
             name=served.partner.name,
@@ -216,21 +244,20 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
         served = runtime.partner_for(path)
         style = served.style if served else style_named("problem-details")
         error = to_api_error(exc, served, path) if served else _generic_error(exc)
-        body = style.body(error, path)
-        return connexion.lifecycle.ConnexionResponse(
+        return ConnexionResponse(
             status_code=style.status(error),
             mimetype=style.media_type,
             content_type=style.media_type,
-            body=_dumps(body),
+            body=_dumps(style.body(error, path)),
             headers=error.headers,
             is_streamed=False,
         )
 
     # ProblemException too: connexion registers its own handler for it, which the MRO would prefer.
-    app.add_error_handler(ProblemException, handle_error)
-    app.add_error_handler(HTTPException, handle_error)
-    app.add_error_handler(ApiError, handle_error)
-    app.add_error_handler(Exception, handle_error)
+    for exc_class in (ProblemException, HTTPException, ApiError, Exception):
+        app.add_error_handler(exc_class, handle_error)
+    # Build the middleware stack (routes, validators, security handlers) now, not on the first request.
+    app.app, app.middleware_stack = app._build_middleware_stack()
     return Sparring(runtime, app)
 
 
@@ -243,6 +270,4 @@ def _generic_error(exc: Exception) -> ApiError:
 
 
 def _dumps(body: t.Any) -> bytes:
-    import json
-
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(body)

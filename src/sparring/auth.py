@@ -17,6 +17,7 @@ import secrets
 import typing as t
 from dataclasses import dataclass, field
 
+from connexion.exceptions import OAuthResponseProblem
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler, OAuthSecurityHandler
 
 from sparring.clock import Clock
@@ -46,6 +47,23 @@ class Client:
         )
 
 
+class _Direct:
+    """Calls our credential function with the credential alone.
+
+    connexion's generic check inspects the function's signature on every request to decide which
+    keyword arguments to pass; ours always takes just the credential.
+    """
+
+    def _generic_check(self, func: t.Callable, exception_msg: str) -> t.Callable:
+        async def check(request, credential, *args, required_scopes=None):
+            info = func(credential)
+            if info is None:
+                raise OAuthResponseProblem(detail=exception_msg)
+            return info
+
+        return check
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -68,6 +86,7 @@ class PartnerAuth:
         self.lifetime = int(self.declaration.get("token-lifetime", 3600))
         self.clients = {c.client_id: c for c in map(Client.from_declaration, self.declaration.get("clients", []))}
         self._static = {c.token: c for c in self.clients.values() if c.token}
+        self._verified: dict[str, tuple[Client, float]] = {}  # token -> (client, expiry): skip HMAC and JSON
 
     # -- tokens -----------------------------------------------------------------------------------
 
@@ -98,6 +117,9 @@ class PartnerAuth:
         return {"sub": client.client_id, "scope": list(client.scopes), "client": client}
 
     def _verify_jwt(self, token: str) -> Client | None:
+        known = self._verified.get(token)
+        if known is not None:
+            return known[0] if known[1] > self.clock.time() else None
         try:
             header, payload, signature = token.split(".")
             expected = hmac.new(self.secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
@@ -106,9 +128,15 @@ class PartnerAuth:
             claims = json.loads(_unb64(payload))
         except (ValueError, binascii.Error, UnicodeDecodeError):
             return None
-        if not isinstance(claims, dict) or claims.get("exp", 0) <= self.clock.time():
+        if not isinstance(claims, dict) or not isinstance(claims.get("exp"), (int, float)):
             return None
-        return self.clients.get(claims.get("sub"))
+        client = self.clients.get(claims.get("sub"))
+        if client is None or claims["exp"] <= self.clock.time():
+            return None
+        if len(self._verified) > 10_000:
+            self._verified.clear()
+        self._verified[token] = (client, claims["exp"])
+        return client
 
     def authenticate_client(self, client_id: str | None, client_secret: str | None) -> Client | None:
         client = self.clients.get(client_id or "")
@@ -132,17 +160,17 @@ class PartnerAuth:
         """Security handler classes bound to this partner, for ``add_api(security_map=...)``."""
         token_info = self.token_info
 
-        class OAuth(OAuthSecurityHandler):
+        class OAuth(_Direct, OAuthSecurityHandler):
             def get_tokeninfo_func(self, security_definition: dict) -> t.Callable:
                 return token_info
 
-        class Bearer(BearerSecurityHandler):
+        class Bearer(_Direct, BearerSecurityHandler):
             def _resolve_func(self, security_scheme: dict) -> t.Callable:
                 return token_info
 
-        class ApiKey(ApiKeySecurityHandler):
+        class ApiKey(_Direct, ApiKeySecurityHandler):
             def _resolve_func(self, security_scheme: dict) -> t.Callable:
-                return lambda key, required_scopes=None: token_info(key)
+                return token_info
 
         return {"oauth2": OAuth, "bearer": Bearer, "apiKey": ApiKey}
 

@@ -253,7 +253,7 @@ class List(Action):
         sort, descending = self._sort(call)
         where, predicate = self._where(call)
         items, total = self.collection.query(sort=sort, descending=descending, where=where, predicate=predicate,
-                                             offset=(number - 1) * size, limit=size)
+                                             offset=(number - 1) * size, limit=size, copy=False)
         body, headers = self.paging.render(Page(items, total, number, size, call.params, call.url))
         return Result(self.status(200), body, headers)
 

@@ -1,8 +1,9 @@
 """Every operation of every partner resolves to one dispatcher, which runs the declared action.
 
 ``x-sparring: {action: ...}`` on an operation names a generic action (see ``actions``), the
-token endpoint, or a ``rule`` from the partner's module. The action objects are built when the
-app starts, so a request only looks its action up, checks the caller's permission and runs it.
+token endpoint, or a ``rule`` from the partner's module. The action objects and their parameter
+parsers are built when the app starts, so a request only looks its endpoint up, checks the
+caller's permission and runs it.
 """
 
 from __future__ import annotations
@@ -11,19 +12,22 @@ import json
 import logging
 import typing as t
 
+import orjson
+
+from urllib.parse import parse_qs
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from sparring.engine.actions import ACTIONS, Action, Call, PartnerEnv, Result
 from sparring.engine.errors import ApiError, ErrorStyle
 
 log = logging.getLogger("sparring.dispatch")
 
-# Keys connexion adds to a handler's keyword arguments that are not request parameters.
-_NOT_PARAMS = {"body", "token_info", "user"}
-
-
 def _json(body: t.Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(body)
 
 
 def render(result: Result) -> Response:
@@ -37,47 +41,113 @@ def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
 
 
 class Dispatcher:
-    """The handlers of one partner, keyed by operationId: what connexion's resolver returns."""
+    """The actions of one partner keyed by operationId, each wrapped as an ASGI endpoint.
+
+    connexion runs in front as middleware (routing, security, validation) and leaves in the scope
+    which operation matched and who called; the endpoint parses the parameters with a URI parser
+    built once per operation, runs the action and writes the response.
+    """
 
     def __init__(self, env: PartnerEnv, style: ErrorStyle, extra_actions: dict[str, type] | None = None) -> None:
         self.env = env
         self.style = style
         registry = {**ACTIONS, **(extra_actions or {})}
-        self.handlers: dict[str, t.Callable] = {}
+        self.endpoints: dict[str, Endpoint] = {}
         for op in env.partner.operations.values():
             name = op.declaration.get("action")
             if name is None:
                 raise ValueError(f"{env.partner.name}: operation {op.id} has no x-sparring action")
             if name not in registry:
                 raise ValueError(f"{env.partner.name}: operation {op.id} names unknown action {name!r}")
-            self.handlers[op.id] = self._handler(registry[name](op, env), op.declaration.get("permission"))
+            self.endpoints[op.id] = Endpoint(registry[name](op, env), env, style)
 
     def resolve(self, operation_id: str) -> t.Callable:
-        return self.handlers[operation_id]
+        """For connexion's resolver: every operation must resolve, or the app does not start."""
+        return self.endpoints[operation_id]
 
-    def _handler(self, action: Action, permission: str | None) -> t.Callable:
-        require = self.env.auth.require
-        style = self.style
 
-        async def handle(**kwargs: t.Any) -> Response:
-            from connexion import request
+class Endpoint:
+    """One operation: parameters in, action, response out."""
 
-            token_info = kwargs.get("token_info")
+    def __init__(self, action: Action, env: PartnerEnv, style: ErrorStyle) -> None:
+        from connexion.uri_parsing import OpenAPIURIParser
+
+        op = action.operation
+        self.action = action
+        self.style = style
+        self.require = env.auth.require
+        self.permission = op.declaration.get("permission")
+        params = op.spec.get("parameters", [])
+        self.uri_parser = OpenAPIURIParser(params, op.spec.get("requestBody", {}))
+        self.defaults = {p["name"]: p["schema"]["default"] for p in params
+                         if p.get("in") == "query" and "default" in p.get("schema", {})}
+        self.headers = [p["name"] for p in params if p.get("in") == "header"]
+        content = op.spec.get("requestBody", {}).get("content", {})
+        self.form = any(m.startswith("application/x-www-form-urlencoded") for m in content)
+        self.json = any("json" in m for m in content)
+        self.__name__ = op.id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        try:
             call = Call(
-                params={k: v for k, v in kwargs.items() if k not in _NOT_PARAMS},
-                body=kwargs.get("body"),
-                token_info=token_info,
-                url=str(request.url.replace(query="")),
+                params=await self._params(request),
+                body=await self._body(request),
+                token_info=scope.get("extensions", {}).get("connexion_context", {}).get("token_info"),
+                url=f"{scope.get('scheme', 'http')}://{request.headers.get('host', 'localhost')}{scope['path']}",
                 headers=request.headers,
             )
-            try:
-                require(token_info, permission)
-                return render(action(call))
-            except ApiError as error:
-                return render_error(error, style, request.url.path)
-            except Exception:
-                log.exception("%s failed", action.operation.id)
-                return render_error(ApiError(500, "The server failed to handle this request."), style, request.url.path)
+            self.require(call.token_info, self.permission)
+            response = render(self.action(call))
+        except ApiError as error:
+            response = render_error(error, self.style, scope["path"])
+        except Exception:
+            log.exception("%s failed", self.action.operation.id)
+            response = render_error(ApiError(500, "The server failed to handle this request."), self.style, scope["path"])
+        await response(scope, receive, send)
 
-        handle.__name__ = action.operation.id
-        return handle
+    async def _params(self, request: Request) -> dict[str, t.Any]:
+        params = dict(self.defaults)
+        if request.scope.get("query_string"):
+            query = request.query_params
+            params.update(self.uri_parser.resolve_query({k: query.getlist(k) for k in query}))
+        params.update(self.uri_parser.resolve_path(request.scope.get("path_params", {})))
+        for name in self.headers:
+            if name in request.headers:
+                params[name] = request.headers[name]
+        return params
+
+    async def _body(self, request: Request) -> t.Any:
+        if self.json:
+            raw = await request.body()
+            try:
+                return json.loads(raw) if raw else None
+            except ValueError:  # connexion validated it; only a body it skipped can land here
+                raise ApiError(400, "The request body is not valid JSON.", "bad_request") from None
+        if self.form:
+            raw = (await request.body()).decode()
+            return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        return None
+
+
+class Engine:
+    """The ASGI app connexion wraps: finds the endpoint of the operation connexion routed to."""
+
+    def __init__(self) -> None:
+        self.endpoints: dict[tuple[str, str], Endpoint] = {}
+
+    def mount(self, base_path: str, dispatcher: Dispatcher) -> None:
+        for op_id, endpoint in dispatcher.endpoints.items():
+            self.endpoints[(base_path, op_id)] = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":  # nothing to start or stop: state is built with the app
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        routing = scope.get("extensions", {}).get("connexion_routing", {})
+        endpoint = self.endpoints.get((routing.get("api_base_path"), routing.get("operation_id")))
+        if endpoint is None:  # connexion answers unknown paths and methods before this point
+            raise HTTPException(404)
+        await endpoint(scope, receive, send)

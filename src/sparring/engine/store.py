@@ -116,8 +116,12 @@ class Collection:
         predicate: t.Callable[[Record], bool] | None = None,
         offset: int = 0,
         limit: int | None = None,
+        copy: bool = True,
     ) -> tuple[list[Record], int]:
         """One page of records and the number of records matching.
+
+        ``copy=False`` hands out the stored records themselves, for callers that only serialize
+        them (a list response) and so must not change them.
 
         With no filter, or one range filter on the sort field, the page comes straight from the
         sorted index. Otherwise the most selective indexed range is read and the rest is checked
@@ -128,10 +132,10 @@ class Collection:
         ranges = [r for r in where if r.field in self._indexes]
         residual = [r for r in where if r.field not in self._indexes]
         if not ranges and not residual and predicate is None:
-            return self._slice(index, 0, len(index), descending, offset, limit), len(index)
+            return self._slice(index, 0, len(index), descending, offset, limit, copy), len(index)
         if len(ranges) == 1 and ranges[0].field == sort and not residual and predicate is None:
             lo, hi = self._bounds(ranges[0])
-            return self._slice(index, lo, hi, descending, offset, limit), hi - lo
+            return self._slice(index, lo, hi, descending, offset, limit, copy), hi - lo
 
         if ranges:
             spans = [(self._bounds(r), r) for r in ranges]
@@ -144,7 +148,8 @@ class Collection:
         matches = [r for r in candidates if all(_within(r, c) for c in others) and (predicate is None or predicate(r))]
         matches.sort(key=index.key, reverse=descending)
         end = None if limit is None else offset + limit
-        return [clone(r) for r in matches[offset:end]], len(matches)
+        page = matches[offset:end]
+        return ([clone(r) for r in page] if copy else page), len(matches)
 
     def _bounds(self, where: Range) -> tuple[int, int]:
         index = self._indexes[where.field]
@@ -164,7 +169,8 @@ class Collection:
         return lo, max(lo, hi)
 
     @staticmethod
-    def _slice(index: SortedKeyList, lo: int, hi: int, descending: bool, offset: int, limit: int | None) -> list[Record]:
+    def _slice(index: SortedKeyList, lo: int, hi: int, descending: bool, offset: int, limit: int | None,
+               copy: bool = True) -> list[Record]:
         count = hi - lo if limit is None else min(limit, max(0, hi - lo - offset))
         if count <= 0:
             return []
@@ -174,7 +180,7 @@ class Collection:
         else:
             start = lo + offset
             found = index.islice(start, start + count)
-        return [clone(r) for r in found]
+        return [clone(r) for r in found] if copy else list(found)
 
     def records(self) -> t.Iterator[Record]:
         """Every record in key order (fixtures, snapshots and tests; not for request paths)."""
