@@ -428,3 +428,16 @@ def test_cli_keep_descriptions_flag(tmp_path):
     out = tmp_path / "p.yaml"
     assert cli(["rendered-reference", str(DOC), "-o", str(out), "--overlay", str(OVERLAY), "--keep-descriptions"]) == 0
     assert "Free notes." in out.read_text(encoding="utf-8")
+
+
+def test_sparring_cli_subcommand(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "petshop.yaml"
+    argv = [sys.executable, "-m", "sparring", "reconstruct", "rendered-reference", str(DOC)]
+    ok = subprocess.run(argv + ["--overlay", str(OVERLAY), "-o", str(out)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert out.read_text(encoding="utf-8") == dump(build_spec(DOC, OVERLAY))
+    bad = subprocess.run(argv + ["-o", str(tmp_path / "bad.yaml")], capture_output=True, text=True)
+    assert bad.returncode == 2 and re.search(r"line \d+: path ", bad.stderr)
