@@ -23,6 +23,9 @@ from starlette.types import Scope
 
 Details = dict[str, list[str]]
 
+# scope["extensions"] key under which validation leaves (query params, path params), parsed
+PARSED_PARAMS = "sparring.params"
+
 
 class FieldErrors(BadRequestProblem):
     """A request that fails validation, with messages per field (``name``, ``items[0].sku``)."""
@@ -145,14 +148,17 @@ class ParamValidator(ParameterValidator):
 
     def validate(self, scope: Scope) -> None:
         request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        query, path = request.query_params, request.path_params
+        # the engine reads the parsed parameters from here instead of parsing the URL again
+        scope.setdefault("extensions", {})[PARSED_PARAMS] = (query, path)
         details: Details = {}
         if self.strict_validation:
             spec = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
             for name in sorted(set(request.query_params.keys()) - spec):
                 details[name] = ["This query parameter is not known."]
         sources = {
-            "query": request.query_params,
-            "path": request.path_params,
+            "query": query,
+            "path": path,
             "header": request.headers,
             "cookie": request.cookies,
         }

@@ -23,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from sparring.engine.actions import ACTIONS, Action, Call, PartnerEnv, Result
 from sparring.engine.errors import ApiError, ErrorStyle
+from sparring.validation import PARSED_PARAMS
 
 log = logging.getLogger("sparring.dispatch")
 
@@ -108,10 +109,15 @@ class Endpoint:
 
     async def _params(self, request: Request) -> dict[str, t.Any]:
         params = dict(self.defaults)
-        if request.scope.get("query_string"):
-            query = request.query_params
-            params.update(self.uri_parser.resolve_query({k: query.getlist(k) for k in query}))
-        params.update(self.uri_parser.resolve_path(request.scope.get("path_params", {})))
+        parsed = request.scope.get("extensions", {}).get(PARSED_PARAMS)
+        if parsed is not None:  # request validation parsed them already
+            params.update(parsed[0])
+            params.update(parsed[1])
+        else:
+            if request.scope.get("query_string"):
+                query = request.query_params
+                params.update(self.uri_parser.resolve_query({k: query.getlist(k) for k in query}))
+            params.update(self.uri_parser.resolve_path(request.scope.get("path_params", {})))
         for name in self.headers:
             if name in request.headers:
                 params[name] = request.headers[name]
