@@ -139,6 +139,12 @@ class Server:
                 time.sleep(0.2)
         raise BenchError(f"{self.name} did not answer on port {self.port} within {timeout:.0f} s:\n{self.log_tail()}")
 
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time of every process in the server's group (Linux /proc), or None."""
+        if self.proc is None:
+            return None
+        return group_cpu_seconds(self.proc.pid)
+
     def log_tail(self, lines: int = 20) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -157,6 +163,28 @@ class Server:
                 return
             except subprocess.TimeoutExpired:
                 continue
+
+
+def group_cpu_seconds(pgid: int) -> float | None:
+    ticks = 0
+    found = False
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        # after "pid (comm)": state ppid pgrp ... utime (14th field overall) stime (15th)
+        if int(fields[2]) == pgid:
+            found = True
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK") if found else None
 
 
 # -- HTTP checks ----------------------------------------------------------------------------------
@@ -209,6 +237,8 @@ class Result:
     p90_ms: float = 0.0
     p99_ms: float = 0.0
     max_ms: float = 0.0
+    server_cpu_s: float | None = None  # CPU the server used during the measured run
+    cpu_us_per_request: float | None = None  # the same per request: steadier than req/s on a busy box
     non_2xx: int = 0  # wrk's "non-2xx or 3xx"; every scenario here answers 2xx
     socket_errors: dict[str, int] = field(default_factory=dict)
 
@@ -296,24 +326,37 @@ def scenarios(extra_list_1: bool) -> list[Scenario]:
 # -- report ---------------------------------------------------------------------------------------
 
 
+def fmt(value: float | None) -> str:
+    return "?" if value is None else f"{value:,.0f}"
+
+
 def table(results: list[Result]) -> str:
-    head = f"{'scenario':<30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} {'bytes':>6}"
+    head = (f"{'scenario':<30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} "
+            f"{'bytes':>6} {'CPU µs/req':>10}")
     rows = [head, "-" * len(head)]
     for r in results:
         rows.append(f"{r.scenario:<30} {r.rps:>9,.0f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {r.non_2xx:>8} "
-                    f"{sum(r.socket_errors.values()):>8} {r.response_bytes:>6}")
+                    f"{sum(r.socket_errors.values()):>8} {r.response_bytes:>6} {fmt(r.cpu_us_per_request):>10}")
     return "\n".join(rows)
 
 
+PAIRS = (("GET list", "sparring GET list", "prism GET list"),
+         ("GET list pageSize=1 vs Prism list", "sparring GET list pageSize=1", "prism GET list"),
+         ("GET one", "sparring GET one", "prism GET one"))
+
+
 def ratios(results: list[Result]) -> dict[str, float | None]:
+    """sparring/Prism throughput: above 1 means sparring answers more requests per second."""
     by = {r.scenario: r.rps for r in results}
-    out: dict[str, float | None] = {}
-    for label, ours, theirs in (("GET list", "sparring GET list", "prism GET list"),
-                                ("GET list pageSize=1 vs Prism list", "sparring GET list pageSize=1", "prism GET list"),
-                                ("GET one", "sparring GET one", "prism GET one")):
-        if ours in by and theirs in by:
-            out[label] = round(by[ours] / by[theirs], 3) if by[theirs] else None
-    return out
+    return {label: (round(by[ours] / by[theirs], 3) if by[theirs] else None)
+            for label, ours, theirs in PAIRS if ours in by and theirs in by}
+
+
+def cpu_ratios(results: list[Result]) -> dict[str, float | None]:
+    """Prism/sparring server CPU per request: above 1 means sparring spends less CPU per request."""
+    by = {r.scenario: r.cpu_us_per_request for r in results}
+    return {label: (round(by[theirs] / by[ours], 3) if by.get(ours) and by.get(theirs) else None)
+            for label, ours, theirs in PAIRS if ours in by and theirs in by}
 
 
 # -- main -----------------------------------------------------------------------------------------
@@ -381,7 +424,10 @@ def run(args: argparse.Namespace) -> int:
                 url = base[sc.server] + sc.path
                 if args.warmup > 0:
                     run_wrk(wrk, url, script, args.warmup, args.threads, args.connections)
+                cpu_before = servers[sc.server].cpu_seconds()
                 raw = run_wrk(wrk, url, script, args.duration, args.threads, args.connections)
+                cpu_after = servers[sc.server].cpu_seconds()
+                cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
                 duration = raw["duration_us"] / 1e6
                 status, size = checked[sc.name]
                 result = Result(
@@ -391,11 +437,14 @@ def run(args: argparse.Namespace) -> int:
                     rps=round(raw["requests"] / duration, 1) if duration else 0.0,
                     p50_ms=raw["p50"] / 1000, p90_ms=raw["p90"] / 1000, p99_ms=raw["p99"] / 1000,
                     max_ms=raw["max"] / 1000, non_2xx=raw["status"],
+                    server_cpu_s=None if cpu is None else round(cpu, 2),
+                    cpu_us_per_request=round(cpu / raw["requests"] * 1e6, 1) if cpu and raw["requests"] else None,
                     socket_errors={k: raw[k] for k in ("connect", "read", "write", "timeout")},
                 )
                 results.append(result)
                 print(f"  {sc.name:<30} {result.rps:>9,.0f} req/s  p50 {result.p50_ms:.2f} ms  "
-                      f"p99 {result.p99_ms:.2f} ms  non-2xx {result.non_2xx}", flush=True)
+                      f"p99 {result.p99_ms:.2f} ms  non-2xx {result.non_2xx}  "
+                      f"server CPU {fmt(result.cpu_us_per_request)} µs/req", flush=True)
                 for server in servers.values():
                     if server.proc and server.proc.poll() is not None:
                         raise BenchError(f"{server.name} died during the run:\n{server.log_tail()}")
@@ -403,12 +452,15 @@ def run(args: argparse.Namespace) -> int:
         for server in servers.values():
             server.stop()
 
-    ratio = ratios(results)
+    ratio, cpu_ratio = ratios(results), cpu_ratios(results)
     print()
     print(table(results))
     print()
+    print(f"{'sparring/Prism':<40} {'req/s':>8} {'CPU/req (Prism/sparring)':>26}")
     for label, value in ratio.items():
-        print(f"sparring/Prism {label:<34} {value:.2f}x" if value is not None else f"{label}: n/a")
+        cpu_value = cpu_ratio.get(label)
+        print(f"  {label:<38} {'n/a' if value is None else f'{value:.2f}x':>8} "
+              f"{'n/a' if cpu_value is None else f'{cpu_value:.2f}x':>26}")
 
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -422,7 +474,10 @@ def run(args: argparse.Namespace) -> int:
         },
         "results": [asdict(r) for r in results],
         "ratios_sparring_over_prism": ratio,
+        "cpu_per_request_ratios_prism_over_sparring": cpu_ratio,
         "notes": ["Prism's list body is its static example (one customer); sparring's has pageSize records.",
+                  "cpu_us_per_request is the server's user+system CPU over the measured run divided by its "
+                  "requests: less sensitive than req/s to other work on the machine.",
                   "wrk and both servers share the machine's CPUs: compare ratios, not absolute figures."],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

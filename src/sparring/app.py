@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sparring import admin
 from sparring.auth import IssueToken, PartnerAuth
-from sparring.catalog import Partner, load_partners
+from sparring.catalog import Partner, SpecError, load_partners
 from sparring.clock import Clock
 from sparring.engine.actions import CollectionSpec, PartnerEnv
 from sparring.engine.dispatch import Dispatcher, Engine, render_error
@@ -240,7 +240,11 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
     loaded = [p for p in partners or [] if isinstance(p, Partner)]
     names = [p for p in partners or [] if isinstance(p, str)]
     if names or not loaded:
-        loaded += load_partners(names or None)
+        found = load_partners(names or None)
+        spec_only = [p.name for p in found if not p.servable]
+        if names and spec_only:
+            raise SpecError(f"{', '.join(spec_only)}: no operation declares an x-sparring action yet (spec only)")
+        loaded += [p for p in found if p.servable]
     runtime = Runtime(loaded, seed)
     engine = Engine()
     middlewares = list(MIDDLEWARES)

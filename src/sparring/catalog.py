@@ -67,6 +67,11 @@ class Partner:
         return self.config.get("prefix", f"/{self.name}").rstrip("/")
 
     @property
+    def servable(self) -> bool:
+        """False for a spec no operation of which declares an ``x-sparring`` action yet (spec only)."""
+        return any(op.declaration.get("action") for op in self.operations.values())
+
+    @property
     def collections(self) -> dict[str, dict]:
         return self.config.get("collections", {})
 

@@ -68,7 +68,8 @@ def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
 
 def cmd_specs(args: argparse.Namespace) -> int:
     for partner in load_partners(args.partner):
-        print(f"{partner.name:<14} {len(partner.operations):>3} operations  {partner.prefix:<28} {partner.title}")
+        note = "" if partner.servable else "  (spec only: no x-sparring actions yet, not served)"
+        print(f"{partner.name:<14} {len(partner.operations):>3} operations  {partner.prefix:<28} {partner.title}{note}")
     return 0
 
 
