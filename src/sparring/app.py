@@ -19,7 +19,6 @@ from connexion.exceptions import ExtraParameterProblem, ProblemException
 from connexion.lifecycle import ConnexionResponse
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.main import ConnexionMiddleware
-from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
@@ -38,7 +37,7 @@ from sparring.engine.dispatch import Dispatcher, Engine, render_error
 from sparring.engine.errors import ApiError, ErrorStyle, style_named
 from sparring.engine.store import Namespace
 from sparring.fixtures import seed_namespace
-from sparring.validation import VALIDATORS, FieldErrors, MalformedBody
+from sparring.validation import VALIDATORS, FieldErrors, MalformedBody, RequestValidation
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -226,7 +225,7 @@ MIDDLEWARES = [
     DocsRoutes,
     RoutingMiddleware,
     SecurityMiddleware,
-    RequestValidationMiddleware,
+    RequestValidation,
 ]
 
 

@@ -16,6 +16,11 @@ import jsonschema_rs
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
 from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
@@ -178,6 +183,63 @@ class ParamValidator(ParameterValidator):
                     details.setdefault(name, []).extend(msgs)
         if details:
             raise FieldErrors(details)
+
+
+class ValidationOperation(RequestValidationOperation):
+    """connexion's per-operation request validation, with its URI parser and parameter validator
+    built once when the app starts instead of on every request."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        op = self._operation
+        self._uri_parser = op._uri_parser_class(op.parameters, op.body_definition())
+        self._parameters = self._validator_map["parameter"](
+            op.parameters,
+            uri_parser=self._uri_parser,
+            strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params,
+        )
+        self._consumes_body = bool(op.consumes and op.request_body)
+
+    async def __call__(self, scope: Scope, receive: t.Any, send: t.Any) -> None:
+        self._parameters.validate(scope)
+        if self._consumes_body or _has_body(scope):
+            mime_type, encoding = self.extract_content_type(scope["headers"])
+            self.validate_mime_type(mime_type)
+            schema = self._operation.body_schema(mime_type)
+            validator_cls = self._validator_map["body"].get(mime_type) if schema else None
+            if validator_cls is not None:
+                validator = validator_cls(
+                    schema=schema,
+                    required=self._operation.request_body.get("required", False),
+                    nullable=is_nullable(self._operation.body_definition(mime_type)),
+                    encoding=encoding,
+                    strict_validation=self.strict_validation,
+                    uri_parser=self._uri_parser,
+                )
+                receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+def _has_body(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return value not in (b"0", b"")
+        if name == b"transfer-encoding":
+            return True
+    return False
+
+
+class ValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation: t.Any) -> ValidationOperation:
+        return ValidationOperation(self.next_app, operation=operation, strict_validation=self.strict_validation,
+                                   validator_map=self.validator_map)
+
+
+class RequestValidation(RequestValidationMiddleware):
+    """connexion's request validation middleware, with :class:`ValidationOperation`."""
+
+    api_cls = ValidationAPI
 
 
 VALIDATORS = {

@@ -1,0 +1,337 @@
+"""Builds the schemathesis schema for a partner and a target, runs its engine, collects the results.
+
+Every phase and every check schemathesis has runs; what sparring adds is read from the spec:
+
+- the target, the credentials and the seed (same seed, same cases: generation is derandomized
+  and keeps no example database);
+- a known state: the target is reset before the run, before each phase and before every stateful
+  scenario (in-process through the runtime, against a URL through ``--reset-url``);
+- soft deletes: an operation declared ``x-sparring: {action: soft-delete}`` keeps the record and
+  marks it (``soft-delete: {field: active, deleted-value: false}`` on the collection). Reading it
+  back after the DELETE is the documented behaviour, so a use-after-free finding on such an
+  operation is dropped when, and only when, the record read back carries the deleted marker. A
+  DELETE that leaves the record untouched is still reported.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+import typing as t
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sparring.contract.auth import Credentials
+from sparring.contract.target import IN_PROCESS_HOST
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+TESTING_PHASES = set(PHASES)
+
+
+@dataclass
+class Settings:
+    max_examples: int = 50
+    seed: int = 0
+    phases: tuple[str, ...] = PHASES
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    request_timeout: float = 10.0
+
+
+@dataclass
+class Finding:
+    """One distinct contract violation, with what reproduces it."""
+
+    operation: str  # "GET /Customer/All": the operation whose contract is broken
+    check: str  # schemathesis check name
+    code: str  # schemathesis failure code (ST101 ...)
+    title: str
+    message: str
+    phase: str
+    status: int | None
+    response_excerpt: str
+    curl: str
+
+
+@dataclass
+class OperationStats:
+    label: str
+    operation_id: str | None = None
+    cases: int = 0
+    checks: Counter = field(default_factory=Counter)  # check name -> times run
+    failures: Counter = field(default_factory=Counter)  # check name -> distinct findings
+
+
+@dataclass
+class RunResult:
+    partner: str
+    target: str
+    auth: str
+    settings: Settings
+    operations: dict[str, OperationStats] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    soft_delete_reads: int = 0  # use-after-free findings dropped: the record read back marked deleted
+    scenarios: Counter = field(default_factory=Counter)  # phase -> scenarios run
+    elapsed: float = 0.0
+    repro_setup: list[str] = field(default_factory=list)
+
+    @property
+    def cases(self) -> int:
+        return sum(op.cases for op in self.operations.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings and not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.findings else 2 if self.errors else 0
+
+
+# -- schema -------------------------------------------------------------------------------------
+
+
+def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings) -> t.Any:
+    """A schemathesis schema of the partner's spec, aimed at the target, configured for the run."""
+    import schemathesis
+    from schemathesis.config import AuthConfig, SchemathesisConfig
+
+    config = SchemathesisConfig(seed=settings.seed)
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(partner.spec), config=config)
+    if settings.include or settings.exclude:
+        unknown = [s for s in settings.include + settings.exclude if not any(_matches(s, op) for op in partner.operations.values())]
+        if unknown:
+            known = ", ".join(f"{op.id} ({op.method.upper()} {op.path})" for op in partner.operations.values())
+            raise ValueError(f"no operation matches {', '.join(map(repr, unknown))}; known: {known}")
+        selected = {f"{op.method.upper()} {op.path}" for op in partner.operations.values()
+                    if (not settings.include or any(_matches(s, op) for s in settings.include))
+                    and not any(_matches(s, op) for s in settings.exclude)}
+        schema = schema.include(func=lambda ctx: ctx.operation.label in selected)
+    app = getattr(target, "app", None)
+    if app is not None:
+        schema.app = app
+    schema.config.update(base_url=target.base_url, workers=1, request_timeout=settings.request_timeout,
+                         headers=dict(creds.headers) or None)
+    schema.config.auth = AuthConfig(openapi=creds.schemes or None)
+    schema.config.generation.update(max_examples=settings.max_examples, deterministic=True, database="none")
+    schema.config.phases.update(phases=list(settings.phases))
+    # Reports hide nothing by default; known secrets are replaced by shell variables instead.
+    schema.config.output.sanitization.update(enabled=False)
+    schema.hooks.register_hook_with_name(soft_delete_filter(partner), "filter_failure")
+    reset_before_scenarios(schema, target.reset)
+    return schema
+
+
+def _matches(selector: str, op: t.Any) -> bool:
+    """An operationId, ``METHOD /path`` or ``/path``."""
+    if " " in selector.strip():
+        method, _, path = selector.strip().partition(" ")
+        return op.method.upper() == method.upper() and op.path == path.strip()
+    if selector.startswith("/"):
+        return op.path == selector
+    return op.id == selector
+
+
+def soft_delete_markers(partner: t.Any) -> dict[str, tuple[str, t.Any]]:
+    """``DELETE /path`` -> (field, deleted value), for operations declared ``action: soft-delete``."""
+    markers = {}
+    for op in partner.operations.values():
+        if op.declaration.get("action") != "soft-delete":
+            continue
+        collection = partner.collections.get(op.declaration.get("collection"), {})
+        declared = collection.get("soft-delete") or {}
+        if "field" in declared:
+            markers[f"{op.method.upper()} {op.path}"] = (declared["field"], declared.get("deleted-value", False))
+    return markers
+
+
+def soft_delete_filter(partner: t.Any) -> t.Callable:
+    markers = soft_delete_markers(partner)
+
+    def filter_failure(context, failure, case, response) -> bool:
+        from schemathesis.openapi.checks import UseAfterFree
+
+        if not isinstance(failure, UseAfterFree) or failure.operation not in markers:
+            return True
+        name, deleted = markers[failure.operation]
+        try:
+            body = response.json()
+        except Exception:
+            return True
+        # Keep the failure unless the record read back is marked deleted, as the spec documents.
+        return not (isinstance(body, dict) and name in body and body[name] == deleted)
+
+    return filter_failure
+
+
+def reset_before_scenarios(schema: t.Any, reset: t.Callable[[], None]) -> None:
+    """Every stateful scenario starts from freshly seeded data.
+
+    The engine subclasses the state machine the schema builds and does not call its ``setup``;
+    the constructor still runs once per scenario (and per shrinking replay), so the reset goes there.
+    """
+    build = schema.build_state_machine
+
+    def build_state_machine(*args: t.Any, **kwargs: t.Any) -> type:
+        base = build(*args, **kwargs)
+
+        class ResettingStateMachine(base):  # type: ignore[valid-type,misc]
+            def __init__(self) -> None:
+                reset()
+                super().__init__()
+
+        ResettingStateMachine.__name__ = base.__name__
+        return ResettingStateMachine
+
+    schema.build_state_machine = build_state_machine
+
+
+# -- run ----------------------------------------------------------------------------------------
+
+
+class Collector:
+    """Turns engine events into a :class:`RunResult` and progress lines."""
+
+    def __init__(self, result: RunResult, partner: t.Any, secrets: dict[str, str], repro_base: tuple[str, str] | None,
+                 progress: t.Callable[[str], None]) -> None:
+        self.result = result
+        self.secrets = sorted(secrets.items(), key=lambda kv: -len(kv[0]))
+        self.repro_base = repro_base
+        self.progress = progress
+        self.seen: set = set()
+        self.stateful_cases = 0
+        self.ids = {f"{op.method.upper()} {op.path}": op.id for op in partner.operations.values()}
+        for label, op_id in self.ids.items():
+            result.operations[label] = OperationStats(label, op_id)
+
+    def stats(self, label: str) -> OperationStats:
+        if label not in self.result.operations:
+            self.result.operations[label] = OperationStats(label, self.ids.get(label))
+        return self.result.operations[label]
+
+    def redact(self, text: str) -> str:
+        for secret, variable in self.secrets:
+            if secret:
+                text = text.replace(secret, variable)
+        if self.repro_base:
+            text = text.replace(*self.repro_base)
+        return text
+
+    def on_event(self, event: t.Any) -> None:
+        from schemathesis.engine import events
+
+        if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
+            self.progress(f"{event.phase.name.value}")
+        elif isinstance(event, events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
+            phase = event.phase.name.value
+            if event.status.value == "skip" and not self.result.scenarios[phase]:
+                reason = event.phase.skip_reason.value if event.phase.skip_reason else "nothing to run"
+                self.progress(f"  skipped: {reason}")
+            elif phase == "stateful":
+                self.progress(f"  {self.result.scenarios[phase]} scenarios, {self.stateful_cases} requests"
+                              f"  {self._verdict_text(event.status.value)}")
+        elif isinstance(event, events.ScenarioFinished):
+            phase = event.phase.value
+            self.result.scenarios[phase] += 1
+            new = self.record(event.recorder, phase)
+            if phase != "stateful":
+                cases = sum(1 for i in event.recorder.interactions.values() if i.response is not None)
+                verdict = ("FAILED " + ", ".join(sorted({f.check for f in new}))) if new else (
+                    "skipped" if event.status.value == "skip" else "ok")
+                self.progress(f"  {event.recorder.label:<44} {cases:>5} requests  {verdict}")
+            else:
+                self.stateful_cases += sum(1 for i in event.recorder.interactions.values() if i.response is not None)
+                for finding in new:
+                    self.progress(f"  FAILED {finding.check} on {finding.operation}")
+        elif isinstance(event, events.NonFatalError):
+            self.result.errors.append(self.redact(f"{event.label}: {event.info.title}: {event.info.message}"))
+            self.progress(f"  ERROR {event.label}: {event.info.title}")
+        elif isinstance(event, events.FatalError):
+            self.result.errors.append(self.redact(f"fatal: {event.exception!r}"))
+            self.progress(f"  FATAL {event.exception!r}")
+        elif isinstance(event, events.Interrupted):
+            self.result.errors.append("interrupted")
+        elif isinstance(event, events.EngineFinished):
+            for failure in event.failures or []:
+                self._add(Finding(failure.operation or "(run)", "after-run", failure.code, failure.title,
+                                  self.redact(failure.message), "run", None, "", ""),
+                          (failure.operation, "after-run", type(failure).__name__, failure._unique_key))
+
+    @staticmethod
+    def _verdict_text(status: str) -> str:
+        return {"success": "ok", "failure": "FAILED", "error": "ERROR"}.get(status, status)
+
+    def record(self, recorder: t.Any, phase: str) -> list[Finding]:
+        """Count requests and checks per operation; return the findings not seen before."""
+        self.result.soft_delete_reads += sum(recorder.filtered_failures.values())
+        for case_id, interaction in recorder.interactions.items():
+            node = recorder.cases.get(case_id)
+            if node is not None and interaction.response is not None:
+                self.stats(node.value.operation.label).cases += 1
+        new = []
+        for case_id, checks in recorder.checks.items():
+            node = recorder.cases.get(case_id)
+            label = node.value.operation.label if node is not None else recorder.label
+            for check in checks:
+                self.stats(label).checks[check.name] += 1
+                info = check.failure_info
+                if info is None:
+                    continue
+                failure = info.failure
+                owner = failure.operation if failure.operation in self.ids else label
+                key = (owner, check.name, type(failure).__name__, failure._unique_key)
+                interaction = recorder.interactions.get(case_id)
+                response = interaction.response if interaction is not None else None
+                finding = Finding(
+                    operation=owner,
+                    check=check.name,
+                    code=failure.code,
+                    title=failure.title,
+                    message=self.redact(failure.message),
+                    phase=phase,
+                    status=response.status_code if response is not None else None,
+                    response_excerpt=self.redact(_excerpt(response)),
+                    curl=self.redact(info.code_sample or ""),
+                )
+                if self._add(finding, key):
+                    new.append(finding)
+        return new
+
+    def _add(self, finding: Finding, key: tuple) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.result.findings.append(finding)
+        self.stats(finding.operation).failures[finding.check] += 1
+        return True
+
+
+def _excerpt(response: t.Any, limit: int = 300) -> str:
+    if response is None:
+        return ""
+    try:
+        text = response.content.decode("utf-8", "replace") if response.content else ""
+    except Exception:
+        return ""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
+        progress: t.Callable[[str], None] = lambda line: None) -> RunResult:
+    """One fuzz run of every selected operation, phase and check; never raises on findings."""
+    from schemathesis.engine import events, from_schema
+
+    started = time.monotonic()
+    schema = build_schema(partner, target, creds, settings)
+    result = RunResult(partner.name, target.description, creds.description, settings, repro_setup=list(creds.setup))
+    repro = (IN_PROCESS_HOST, target.repro_base_url[: -len(partner.prefix)] if partner.prefix else target.repro_base_url) \
+        if getattr(target, "app", None) is not None else None
+    collector = Collector(result, partner, creds.secrets, repro, progress)
+    target.reset()
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
+            target.reset()  # the phase's requests start only after this event is handled
+        collector.on_event(event)
+    result.elapsed = time.monotonic() - started
+    return result
