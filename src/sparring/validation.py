@@ -161,14 +161,11 @@ class ParamValidator(ParameterValidator):
             spec = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
             for name in sorted(set(request.query_params.keys()) - spec):
                 details[name] = ["This query parameter is not known."]
-        sources = {
-            "query": query,
-            "path": path,
-            "header": request.headers,
-            "cookie": request.cookies,
-        }
+        sources = {"query": query, "path": path}
         for location, params in self.parameters.items():
-            values = sources.get(location, {})
+            if location not in sources:
+                sources[location] = request.headers if location == "header" else request.cookies
+            values = sources[location]
             for param in params:
                 name = param["name"]
                 value = values.get(name.replace("-", "_") if location == "path" else name)
