@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, Router
 
 if t.TYPE_CHECKING:
-    from sparring.app import Runtime
+    from sparring.runtime import Runtime
 
 PREFIX = "/__sparring"
 

@@ -8,11 +8,8 @@ size limit, and the ``/__sparring`` admin routes.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import re
 import typing as t
-from dataclasses import dataclass
 
 import orjson
 from connexion.exceptions import ExtraParameterProblem, ProblemException
@@ -29,14 +26,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sparring import admin
-from sparring.auth import IssueToken, PartnerAuth
+from sparring.auth import IssueToken
 from sparring.catalog import Partner, SpecError, load_partners
-from sparring.clock import Clock
-from sparring.engine.actions import CollectionSpec, PartnerEnv
 from sparring.engine.dispatch import Dispatcher, Engine, render_error
-from sparring.engine.errors import ApiError, ErrorStyle, style_named
-from sparring.engine.store import Namespace
-from sparring.fixtures import seed_namespace
+from sparring.engine.errors import ApiError, style_named
+from sparring.runtime import Runtime, Served
 from sparring.validation import VALIDATORS, FieldErrors, MalformedBody, RequestValidation
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -45,64 +39,7 @@ MAX_BODY_BYTES = 1024 * 1024
 logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
 
 
-@dataclass
-class Served:
-    """One partner as the running app holds it."""
-
-    partner: Partner
-    env: PartnerEnv
-    style: ErrorStyle
-    allow: list[tuple[re.Pattern, str]]  # path pattern -> Allow header value, for 405s
-
-
-class Runtime:
-    """The state behind the app: every partner's namespace, auth and a shared clock."""
-
-    def __init__(self, partners: list[Partner], seed: int = 0) -> None:
-        self.seed = seed
-        self.clock = Clock()
-        self.served: dict[str, Served] = {}
-        for partner in partners:
-            cfg = partner.config
-            collections = {name: CollectionSpec(name, decl, partner) for name, decl in partner.collections.items()}
-            rules = importlib.import_module(cfg["rules"]) if cfg.get("rules") else None
-            env = PartnerEnv(partner, Namespace(partner.name), self.clock,
-                             PartnerAuth(partner.name, cfg.get("auth") or {}, self.clock), collections, rules)
-            self.served[partner.name] = Served(partner, env, style_named(cfg.get("errors", "problem-details")),
-                                               _allow_table(partner))
-        self.reset(seed)
-
-    def reset(self, seed: int | None = None) -> None:
-        """Back to freshly seeded data (a new seed regenerates it); tokens and the clock are kept."""
-        if seed is not None and seed != self.seed or not getattr(self, "_seeded", False):
-            self.seed = self.seed if seed is None else seed
-            for served in self.served.values():
-                env = served.env
-                seed_namespace(env.namespace, env.collections, served.partner.fixture_recipe, self.seed, served.partner.name)
-                env.namespace.snapshot()
-            self._seeded = True
-        else:
-            for served in self.served.values():
-                served.env.namespace.restore()
-
-    def partner_for(self, path: str) -> Served | None:
-        for served in self.served.values():
-            prefix = served.partner.prefix
-            if path == prefix or path.startswith(prefix + "/"):
-                return served
-        return None
-
-
-def _allow_table(partner: Partner) -> list[tuple[re.Pattern, str]]:
-    table = []
-    for path, methods in partner.methods_by_path().items():
-        pattern = re.escape(partner.prefix + path)
-        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", pattern)
-        table.append((re.compile(f"^{pattern}$"), ", ".join(sorted(set(methods)))))
-    return table
-
-
-def to_api_error(exc: Exception, served: Served, path: str) -> ApiError:
+def to_api_error(exc: Exception, served: Served | None, path: str) -> ApiError:
     """connexion's and starlette's exceptions, as the engine's one error type."""
     if isinstance(exc, ApiError):
         return exc
@@ -129,7 +66,7 @@ def to_api_error(exc: Exception, served: Served, path: str) -> ApiError:
         else:
             message = messages.get(status) or detail or "The request was not accepted."
         error = ApiError(status, message)
-        if status == 405:
+        if status == 405 and served is not None:
             for pattern, allow in served.allow:
                 if pattern.match(path):
                     error.headers["Allow"] = allow
@@ -269,7 +206,7 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
         path = request.url.path
         served = runtime.partner_for(path)
         style = served.style if served else style_named("problem-details")
-        error = to_api_error(exc, served, path) if served else _generic_error(exc)
+        error = to_api_error(exc, served, path)
         return ConnexionResponse(
             status_code=style.status(error),
             mimetype=style.media_type,
@@ -285,14 +222,6 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
     # Build the middleware stack (routes, validators, security handlers) now, not on the first request.
     app.app, app.middleware_stack = app._build_middleware_stack()
     return Sparring(runtime, app)
-
-
-def _generic_error(exc: Exception) -> ApiError:
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, HTTPException):
-        return ApiError(exc.status_code, str(exc.detail))
-    return ApiError(500, "The server failed to handle this request.")
 
 
 def _dumps(body: t.Any) -> bytes:
