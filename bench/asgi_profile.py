@@ -154,6 +154,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO",
                    help=f"any of {', '.join(SCENARIOS)} (default: all)")
     p.add_argument("-n", "--requests", type=int, default=5000, help="requests per scenario (default 5000)")
+    p.add_argument("--repeat", type=int, default=3, help="measured loops per scenario; the best counts (default 3)")
     p.add_argument("--profile", action="store_true", help="also run under cProfile and print where the time goes")
     p.add_argument("--min-share", type=float, default=2.0, help="hide call-tree edges under this %% (default 2)")
     p.add_argument("--depth", type=int, default=40, help="call-tree depth (default 40)")
@@ -181,9 +182,14 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     per_request: dict[str, float] = {}
     for name in names:
         runner.run_until_complete(loop(client, name, bearer, min(500, args.requests)))  # warm-up
-        wall, cpu = time.perf_counter(), time.process_time()
-        bad = runner.run_until_complete(loop(client, name, bearer, args.requests))
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        best: tuple[float, float] | None = None
+        bad = 0
+        for _ in range(max(1, args.repeat)):  # best of: other work on the machine only adds time
+            wall, cpu = time.perf_counter(), time.process_time()
+            bad += runner.run_until_complete(loop(client, name, bearer, args.requests))
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            best = (cpu, wall) if best is None or cpu < best[0] else best
+        cpu, wall = best
         per_request[name] = cpu / args.requests * 1e6
         print(f"{name:<8} {per_request[name]:>10.1f} {wall / args.requests * 1e6:>11.1f} "
               f"{args.requests / cpu:>10,.0f} {bad:>7}", flush=True)
