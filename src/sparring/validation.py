@@ -48,6 +48,9 @@ class MalformedBody(BadRequestProblem):
 
 _DROP = {"nullable", "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "deprecated"}
 
+# OpenAPI's integer formats are ranges; JSON Schema does not know them, so they become bounds.
+_INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
 
 def to_json_schema(schema: t.Any) -> t.Any:
     """OpenAPI 3.0 Schema Object -> draft 4 JSON Schema (``nullable`` becomes a null type)."""
@@ -65,6 +68,12 @@ def to_json_schema(schema: t.Any) -> t.Any:
             out[key] = to_json_schema(value)
         else:
             out[key] = value
+    bounds = _INTEGER_RANGES.get(schema.get("format")) if schema.get("type") == "integer" else None
+    if bounds:
+        if out.get("minimum", bounds[0] - 1) < bounds[0]:
+            out["minimum"], out["exclusiveMinimum"] = bounds[0], False
+        if out.get("maximum", bounds[1] + 1) > bounds[1]:
+            out["maximum"], out["exclusiveMaximum"] = bounds[1], False
     if schema.get("nullable"):
         if "type" in out:
             out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]

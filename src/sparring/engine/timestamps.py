@@ -10,16 +10,30 @@ import datetime as dt
 
 UTC = dt.timezone.utc
 
+
+def _date_time(t: dt.datetime) -> str:
+    # not strftime("%Y"): it does not pad years before 1000, and the text must sort like the time
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+
+
 STYLES = {
     # 2023-04-15T08:30:00 (InventoryPro: no zone, server time; sparring's server time is UTC)
-    "naive-seconds": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S"),
+    "naive-seconds": _date_time,
     # 2020-12-01T08:00:00.000Z
-    "utc-millis": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z",
+    "utc-millis": lambda t: f"{_date_time(t)}.{t.microsecond // 1000:03d}Z",
     # 2024-01-01T00:00:00.000000Z (Laravel)
-    "utc-micros": lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    "utc-micros": lambda t: f"{_date_time(t)}.{t.microsecond:06d}Z",
     # 2024-01-01T00:00:00Z
-    "utc-seconds": lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "utc-seconds": lambda t: f"{_date_time(t)}Z",
 }
+
+
+def to_utc(moment: dt.datetime) -> dt.datetime:
+    """The moment in UTC; one an offset pushes off the calendar (year 1 or 9999) is clamped to its end."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (dt.datetime.min if moment.year == dt.MINYEAR else dt.datetime.max).replace(tzinfo=UTC)
 
 
 def formatter(style: str):
@@ -27,7 +41,7 @@ def formatter(style: str):
         fmt = STYLES[style]
     except KeyError:
         raise ValueError(f"unknown timestamp style {style!r}; known: {', '.join(STYLES)}") from None
-    return lambda moment: fmt(moment.astimezone(UTC))
+    return lambda moment: fmt(to_utc(moment))
 
 
 def parse(text: str) -> dt.datetime:
