@@ -70,6 +70,7 @@ def to_api_error(exc: Exception, served: Served | None, path: str) -> ApiError:
             for pattern, allow in served.allow:
                 if pattern.match(path):
                     error.headers["Allow"] = allow
+                    break
         elif status == 401:
             error.headers["WWW-Authenticate"] = "Bearer"
         return error

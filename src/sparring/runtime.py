@@ -68,8 +68,10 @@ class Runtime:
 
 
 def _allow_table(partner: Partner) -> list[tuple[re.Pattern, str]]:
+    """Path patterns, the first match wins: concrete paths before templated ones, as routing does
+    (``/Customer/All`` is not ``/Customer/{id}``)."""
     table = []
-    for path, methods in partner.methods_by_path().items():
+    for path, methods in sorted(partner.methods_by_path().items(), key=lambda item: item[0].count("{")):
         pattern = re.escape(partner.prefix + path)
         pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", pattern)
         table.append((re.compile(f"^{pattern}$"), ", ".join(sorted(set(methods)))))
