@@ -95,7 +95,8 @@ class RunResult:
 def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings) -> t.Any:
     """A schemathesis schema of the partner's spec, aimed at the target, configured for the run."""
     import schemathesis
-    from schemathesis.config import AuthConfig, SchemathesisConfig
+    from schemathesis.config import SchemathesisConfig
+    from schemathesis.config._auth import AuthConfig
 
     config = SchemathesisConfig(seed=settings.seed)
     schema = schemathesis.openapi.from_dict(copy.deepcopy(partner.spec), config=config)
@@ -210,10 +211,11 @@ class Collector:
             self.result.operations[label] = OperationStats(label, self.ids.get(label))
         return self.result.operations[label]
 
-    def redact(self, text: str) -> str:
+    def redact(self, text: str, shell: bool = False) -> str:
+        """Known secrets as shell variables; in-process URLs as sparring serve's default address."""
         for secret, variable in self.secrets:
             if secret:
-                text = text.replace(secret, variable)
+                text = shell_substitute(text, secret, variable) if shell else text.replace(secret, variable)
         if self.repro_base:
             text = text.replace(*self.repro_base)
         return text
@@ -292,7 +294,7 @@ class Collector:
                     phase=phase,
                     status=response.status_code if response is not None else None,
                     response_excerpt=self.redact(_excerpt(response)),
-                    curl=self.redact(info.code_sample or ""),
+                    curl=self.redact(info.code_sample or "", shell=True),
                 )
                 if self._add(finding, key):
                     new.append(finding)
@@ -305,6 +307,26 @@ class Collector:
         self.result.findings.append(finding)
         self.stats(finding.operation).failures[finding.check] += 1
         return True
+
+
+def shell_substitute(command: str, literal: str, variable: str) -> str:
+    """Replace ``literal`` by ``$VARIABLE`` so that the shell still expands it inside single quotes."""
+    out, i, quote = [], 0, None
+    while i < len(command):
+        if command.startswith(literal, i):
+            out.append(f"'\"{variable}\"'" if quote == "'" else f"\"{variable}\"" if quote is None else variable)
+            i += len(literal)
+            continue
+        char = command[i]
+        if char == "\\" and quote != "'" and i + 1 < len(command):
+            out.append(command[i:i + 2])
+            i += 2
+            continue
+        if char in "'\"" and quote in (None, char):
+            quote = None if quote == char else char
+        out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def _excerpt(response: t.Any, limit: int = 300) -> str:
