@@ -208,11 +208,12 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
         served = runtime.partner_for(path)
         style = served.style if served else style_named("problem-details")
         error = to_api_error(exc, served, path)
+        body = style.render(error, path)
         return ConnexionResponse(
             status_code=style.status(error),
-            mimetype=style.media_type,
-            content_type=style.media_type,
-            body=_dumps(style.body(error, path)),
+            mimetype=style.media_type if body is not None else None,
+            content_type=style.media_type if body is not None else None,
+            body=_dumps(body) if body is not None else b"",
             headers=error.headers,
             is_streamed=False,
         )

@@ -13,8 +13,15 @@ vendor's docs show them, and how particular fields are made::
           active: {choice: [true, true, true, false]}
           account_id: {ref: accounts}  # the key of an existing record of another collection
           tier: {faker: random_element, args: [[gold, silver]]}
+          owner_id: {ref: users, where: {active: [true]}}   # only records matching the filter
+          city: {via: account_id, collection: accounts, field: city}  # a field of the record referenced
+          items:                       # an array of sub-records, made like records
+            array: {count: [1, 4], fields: {sku_id: {ref: skus}, quantity: {faker: random_int, args: [1, 20]}}}
+          address: {object: {fields: {}}}  # one sub-record from the property's schema
+        finish: name_of_rule           # rules.NAME(record, fake, namespace) -> record, once the key is set
 
-Every other field comes from :mod:`sparring.fake` by name and schema. The same seed gives the
+Fields of the recipe that the schema does not have are made after the schema's, and kept on the
+record (internal fields such as a parent key). Every other field comes from :mod:`sparring.fake` by name and schema. The same seed gives the
 same records on any machine and any day.
 """
 
@@ -34,7 +41,8 @@ class RecipeError(ValueError):
     pass
 
 
-def seed_namespace(namespace: Namespace, specs: dict[str, CollectionSpec], recipe: dict, seed: int, partner: str) -> None:
+def seed_namespace(namespace: Namespace, specs: dict[str, CollectionSpec], recipe: dict, seed: int, partner: str,
+                   rules: t.Any = None) -> None:
     """Fill every collection of the namespace (emptied first) from the recipe."""
     timeline = recipe.get("timeline") or {}
     window = (str(timeline.get("start", TIMELINE[0])), str(timeline.get("end", TIMELINE[1])))
@@ -48,10 +56,11 @@ def seed_namespace(namespace: Namespace, specs: dict[str, CollectionSpec], recip
         for name in [*wanted, *(n for n in specs if n not in wanted)]:  # recipe order: refs need their targets first
             fake = Faker("en_US")
             fake.seed_instance(f"{seed}:{partner}:{name}")
-            _fill(namespace, specs[name], wanted.get(name) or {}, fake, window)
+            _fill(namespace, specs[name], wanted.get(name) or {}, fake, window, rules)
 
 
-def _fill(namespace: Namespace, spec: CollectionSpec, recipe: dict, fake: Faker, window: tuple[str, str]) -> None:
+def _fill(namespace: Namespace, spec: CollectionSpec, recipe: dict, fake: Faker, window: tuple[str, str],
+          rules: t.Any = None) -> None:
     collection = namespace[spec.name]
     pinned = list(recipe.get("records") or [])
     for record in pinned:
@@ -59,6 +68,9 @@ def _fill(namespace: Namespace, spec: CollectionSpec, recipe: dict, fake: Faker,
             record = {**record, spec.key: collection.next_id()}
         collection.put({**spec.blank(), **spec.server_owned, **record})
     fields = recipe.get("fields") or {}
+    finish = getattr(rules, recipe["finish"]) if recipe.get("finish") else None
+    if recipe.get("finish") and not callable(finish):
+        raise RecipeError(f"collection {spec.name}: finish rule {recipe['finish']!r} is not in the rules module")
     for _ in range(max(0, int(recipe.get("count", len(pinned))) - len(pinned))):
         persona = Persona.make(fake)
         record = _make(spec, fields, fake, persona, namespace, window)
@@ -66,18 +78,42 @@ def _fill(namespace: Namespace, spec: CollectionSpec, recipe: dict, fake: Faker,
             record[spec.key] = _unique(collection, str(record[spec.key]))
         elif spec.generate == "uuid":
             record[spec.key] = str(fake.uuid4())
+        elif spec.generate == "numeric-string":
+            record[spec.key] = str(collection.next_id())
         else:
             record[spec.key] = collection.next_id()
+        for field_name in spec.unique:
+            if isinstance(record.get(field_name), str):
+                record[field_name] = _unique_value(collection, field_name, record[field_name])
+        spec.number_nested(record)
+        if finish is not None:
+            record = finish(record, fake, namespace)
         collection.put(record)
 
 
 def _make(spec: CollectionSpec, fields: dict, fake: Faker, persona: Persona, namespace: Namespace,
           window: tuple[str, str]) -> Record:
+    return _make_from(spec.schema, fields, fake, persona, namespace, window, spec)
+
+
+def _make_from(schema_: dict, fields: dict, fake: Faker, persona: Persona, namespace: Namespace,
+               window: tuple[str, str], spec: CollectionSpec | None = None) -> Record:
     record: Record = {}
     created = moment_between(fake, *window)
-    for prop, schema in spec.schema.get("properties", {}).items():
+    properties = schema_.get("properties", {})
+    if spec is not None and spec.created and spec.created not in properties:
+        record[spec.created] = spec.format_time(created)
+    for prop, schema in properties.items():
+        if spec is None:
+            if prop in fields:
+                record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema)
+            else:
+                record[prop] = value_for(prop, schema, fake, persona)
+            continue
+        if spec.expand and prop in spec.expand:
+            continue
         if prop in fields:
-            record[prop] = _override(fields[prop], fake, persona, record, namespace, prop)
+            record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema)
         elif prop == spec.created:
             record[prop] = spec.format_time(created)
         elif prop == spec.modified:
@@ -88,10 +124,14 @@ def _make(spec: CollectionSpec, fields: dict, fake: Faker, persona: Persona, nam
             continue
         else:
             record[prop] = value_for(prop, schema, fake, persona)
+    for prop, rule in fields.items():  # the recipe's internal fields
+        if prop not in properties:
+            record[prop] = _override(rule, fake, persona, record, namespace, prop, {})
     return record
 
 
-def _override(rule: t.Any, fake: Faker, persona: Persona, record: Record, namespace: Namespace, prop: str) -> t.Any:
+def _override(rule: t.Any, fake: Faker, persona: Persona, record: Record, namespace: Namespace, prop: str,
+              schema: dict | None = None) -> t.Any:
     if isinstance(rule, str) and "{" in rule:
         names = {n for _, n, _, _ in string.Formatter().parse(rule) if n}
         values = {n: record.get(n, persona.get(n)) for n in names}
@@ -105,12 +145,37 @@ def _override(rule: t.Any, fake: Faker, persona: Persona, record: Record, namesp
         if "faker" in rule:
             return getattr(fake, rule["faker"])(*rule.get("args", []), **rule.get("kwargs", {}))
         if "ref" in rule:
-            keys = [r[namespace[rule["ref"]].key] for r in namespace[rule["ref"]].records()]
+            wanted = {k: set(v if isinstance(v, list) else [v]) for k, v in (rule.get("where") or {}).items()}
+            keys = [r[namespace[rule["ref"]].key] for r in namespace[rule["ref"]].records()
+                    if all(r.get(k) in v for k, v in wanted.items())]
             if not keys:
+                if rule.get("optional"):
+                    return None
                 raise RecipeError(f"field {prop}: collection {rule['ref']} has no records to point at")
             return fake.random_element(keys)
+        if "via" in rule:
+            target = namespace[rule["collection"]].get(record.get(rule["via"]))
+            return None if target is None else target.get(rule["field"])
+        if "array" in rule:
+            spec_ = rule["array"]
+            low, high = spec_.get("count", [1, 3])
+            item_schema = (schema or {}).get("items", {})
+            return [_make_from(item_schema, spec_.get("fields") or {}, fake, persona, namespace, ("2021-01-01", "2025-06-30"))
+                    for _ in range(fake.random_int(low, high))]
+        if "object" in rule:
+            return _make_from(schema or {}, (rule["object"] or {}).get("fields") or {}, fake, persona, namespace,
+                              ("2021-01-01", "2025-06-30"))
         raise RecipeError(f"field {prop}: unknown rule {sorted(rule)}")
     return rule
+
+
+def _unique_value(collection, field_name: str, value: str) -> str:
+    from sparring.engine.store import Range
+
+    candidate, n = value, 2
+    while collection.query(sort=field_name, where=[Range.equal(field_name, candidate)], limit=1)[1]:
+        candidate, n = f"{value} {n}", n + 1
+    return candidate
 
 
 def _unique(collection, key: str) -> str:

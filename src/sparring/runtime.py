@@ -52,7 +52,8 @@ class Runtime:
             self.seed = self.seed if seed is None else seed
             for served in self.served.values():
                 env = served.env
-                seed_namespace(env.namespace, env.collections, served.partner.fixture_recipe, self.seed, served.partner.name)
+                seed_namespace(env.namespace, env.collections, served.partner.fixture_recipe, self.seed, served.partner.name,
+                               env.rules)
                 env.namespace.snapshot()
             self._seeded = True
         else:

@@ -4,6 +4,30 @@ An operation picks one with ``x-sparring: {action: NAME, collection: NAME, ...}`
 class built once at start-up from the declaration (so a bad declaration fails the start, not a
 request) and called once per request with a :class:`Call`. Actions check everything before they
 write, so a refused request changes no state.
+
+Declarations a collection can add to its CRUD (all optional; see README "Declaring behaviour"):
+
+- ``generate: integer | numeric-string | uuid | client``: how new keys are made
+  (``numeric-string``: integer ids written as strings, ``"12321"``);
+- ``unique: [field]``: a repeat is refused with 409 where the operation documents 409, else with a
+  400 validation error naming the field;
+- ``immutable: [field]``: set on create; a later write with another value is a 400 naming it;
+- ``references: {field: collection}``: a written value must be the key of a record there (400);
+- ``project: true``: responses carry only the schema's properties, so fields the record keeps for
+  the server (a parent key, a request-only field) stay internal;
+- ``expand: {name: {from: field}}`` (the record that ``references`` field points at) or
+  ``{name: {collection: c, where: field}}`` (the records of ``c`` whose ``field`` is this key):
+  child objects a response carries only when the operation's ``expand`` parameter names them;
+  request bodies never write them;
+- ``nested: {field: {key: id, server-owned: {...}, parent-field: f}}``: an array of sub-records
+  whose entries get an id (``parent key * 1000 + n``; ids already on the record are kept), fixed
+  fields and their parent's key.
+
+Declarations an operation can add: ``parent: {param, collection, field}`` (a nested path: 404
+when the parent does not exist; lists filter on it, reads check it, creates set it),
+``lookup: {param, field}`` (read by another unique field than the key), ``expand: PARAM``
+(the query parameter naming children to expand), ``ids: PARAM`` (list: fetch these keys by direct
+lookup), ``null-values: {param: P}`` (patch: nulls in the body are ignored unless ``P`` is true).
 """
 
 from __future__ import annotations
@@ -66,8 +90,54 @@ class CollectionSpec:
         self.unique: list[str] = list(decl.get("unique", []))
         self.sortable: list[str] = list(decl.get("sortable", []))
         self.default_sort = decl.get("default-sort", self.key)
+        self.immutable: list[str] = list(decl.get("immutable", []))
+        self.references: dict[str, str] = dict(decl.get("references") or {})
+        self.expand: dict[str, dict] = {name: dict(e) for name, e in (decl.get("expand") or {}).items()}
+        for name, e in self.expand.items():
+            if "from" in e and e["from"] not in self.references:
+                raise ValueError(f"collection {name}: expand {name} is from {e['from']}, which declares no reference")
+        self.expand_names = {name.lower(): name for name in self.expand}
+        self.nested: dict[str, dict] = {f: dict(n) for f, n in (decl.get("nested") or {}).items()}
+        self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand] \
+            if decl.get("project") else None
         self.indexed = [*self.sortable, *self.unique, *decl.get("indexed", []),
                         *(f for f in (self.created, self.modified, self.soft_field) if f)]
+
+    def coerce_key(self, value: t.Any) -> t.Any:
+        """A key as the store holds it (``numeric-string`` keys are strings, even from an integer list)."""
+        if self.generate == "numeric-string" and value is not None:
+            return str(value)
+        return value
+
+    def project(self, record: Record) -> Record:
+        """The record as responses show it (see ``project``)."""
+        if self.fields is None:
+            return record
+        return {f: record[f] for f in self.fields if f in record}
+
+    def number_nested(self, record: Record, old: Record | None = None) -> None:
+        """Give new entries of the ``nested`` arrays their ids, fixed fields and parent key."""
+        for field_name, decl in self.nested.items():
+            entries = record.get(field_name)
+            if not isinstance(entries, list):
+                continue
+            key = decl.get("key", "id")
+            known = {e.get(key) for e in (old or {}).get(field_name) or [] if isinstance(e, dict)}
+            pk = record.get(self.key)
+            base = pk * 1000 if isinstance(pk, int) else 0
+            used = {e.get(key) for e in entries if isinstance(e, dict) and e.get(key) in known}
+            nxt = max([base, *(k for k in used if isinstance(k, int))]) + 1
+            for entry in entries:
+                if not isinstance(entry, dict):
+                    continue
+                if entry.get(key) not in known or entry.get(key) is None:
+                    while nxt in used:
+                        nxt += 1
+                    entry[key] = nxt
+                    used.add(nxt)
+                entry.update(decl.get("server-owned") or {})
+                if decl.get("parent-field"):
+                    entry[decl["parent-field"]] = pk
 
     @property
     def time_fields(self) -> set[str]:
@@ -138,6 +208,12 @@ class Action:
         self.id_param = self.decl.get("id-param") or (operation.path_params[-1] if operation.path_params else None)
         responses = operation.spec.get("responses", {})
         self.success = sorted(int(s) for s in responses if s.isdigit() and 200 <= int(s) < 300)
+        self.documented = {int(s) for s in responses if s.isdigit()}
+        self.parent = dict(self.decl["parent"]) if self.decl.get("parent") else None
+        if self.parent and self.parent.get("collection") not in env.collections:
+            raise ValueError(f"{operation.id}: parent collection {self.parent.get('collection')!r} is not declared")
+        self.lookup = dict(self.decl["lookup"]) if self.decl.get("lookup") else None
+        self.expand_param = self.decl.get("expand")
 
     @property
     def collection(self) -> Collection:
@@ -152,12 +228,56 @@ class Action:
     def now(self) -> str:
         return self.spec.format_time(self.clock.now())
 
+    def not_found(self, name: str | None = None) -> ApiError:
+        return ApiError.not_found((name or (self.spec.name if self.spec else "resource")).rstrip("s").replace("_", " "))
+
+    def parent_key(self, call: Call) -> t.Any:
+        """The parent's key from the path; 404 when the parent does not exist."""
+        spec = self.env.collections[self.parent["collection"]]
+        value = spec.coerce_key(call.params.get(self.parent["param"]))
+        if value not in self.namespace[spec.name]:
+            raise self.not_found(spec.name)
+        return value
+
     def find(self, call: Call) -> Record:
-        pk = call.params.get(self.id_param)
-        record = self.collection.get(pk)
+        if self.lookup:
+            value = call.params.get(self.lookup["param"])
+            found, _ = self.collection.query(sort=self.lookup["field"], where=[Range.equal(self.lookup["field"], value)],
+                                             limit=1)
+            record = found[0] if found else None
+        else:
+            record = self.collection.get(self.spec.coerce_key(call.params.get(self.id_param)))
         if record is None:
-            raise ApiError.not_found(self.spec.name.rstrip("s") if self.spec else "resource")
+            raise self.not_found()
+        if self.parent and record.get(self.parent["field"]) != self.parent_key(call):
+            raise self.not_found()
         return record
+
+    def expansions(self, call: Call) -> list[str]:
+        """The declared children the request's expand parameter names (unknown names are ignored)."""
+        if not self.expand_param or not self.spec.expand:
+            return []
+        raw = call.params.get(self.expand_param) or []
+        names = [part.strip().lower() for item in (raw if isinstance(raw, list) else [raw])
+                 for part in str(item).split(",")]
+        return [self.spec.expand_names[n] for n in dict.fromkeys(names) if n in self.spec.expand_names]
+
+    def out(self, record: Record, call: Call, expand: list[str] | None = None) -> Record:
+        """The record as the response shows it: projected, with the children asked for."""
+        body = self.spec.project(record)
+        for name in self.expansions(call) if expand is None else expand:
+            decl = self.spec.expand[name]
+            if "from" in decl:
+                child_spec = self.env.collections[self.spec.references[decl["from"]]]
+                child = self.namespace[child_spec.name].get(record.get(decl["from"]))
+                if child is not None:
+                    body = {**body, name: child_spec.project(child)}
+            else:
+                child_spec = self.env.collections[decl["collection"]]
+                children, _ = self.namespace[child_spec.name].query(
+                    where=[Range.equal(decl["where"], record.get(self.spec.key))], copy=False)
+                body = {**body, name: [child_spec.project(c) for c in children]}
+        return body
 
     def check_unique(self, record: Record, pk: t.Any = None) -> None:
         for field_name in self.spec.unique:
@@ -166,8 +286,29 @@ class Action:
                 continue
             clashes, _ = self.collection.query(sort=field_name, where=[Range.equal(field_name, value)], limit=2)
             if any(c[self.spec.key] != pk for c in clashes):
-                raise ApiError(409, f"Another record already has this {field_name}.", "conflict",
-                               headers={})
+                message = f"Another record already has this {field_name}."
+                if 409 in self.documented:
+                    raise ApiError(409, message, "conflict", headers={})
+                raise ApiError.validation({field_name: [f"{field_name} '{value}' is already in use."]})
+
+    def check_references(self, record: Record, old: Record | None) -> None:
+        bad = {}
+        for field_name, target in self.spec.references.items():
+            value = record.get(field_name)
+            if value is None or (old is not None and old.get(field_name) == value):
+                continue
+            if self.env.collections[target].coerce_key(value) not in self.namespace[target]:
+                bad[field_name] = [f"No {target.rstrip('s').replace('_', ' ')} has the id {value}."]
+        if bad:
+            raise ApiError.validation(bad)
+
+    def check_immutable(self, body: t.Any, old: Record) -> None:
+        if not isinstance(body, dict):
+            return
+        bad = {f: [f"{f} cannot be changed after creation."] for f in self.spec.immutable
+               if f in body and body[f] != old.get(f)}
+        if bad:
+            raise ApiError.validation(bad)
 
     def stamp(self, record: Record, *, created: bool) -> None:
         now = self.now()
@@ -178,16 +319,19 @@ class Action:
 
     def save(self, call: Call, record: Record, old: Record | None) -> Record:
         """Run the before-save rule and the unique checks, then store; raises before any write."""
+        self.spec.number_nested(record, old)
         if self.before_save is not None:
             record = self.before_save(self, call, record, old)
+        self.check_references(record, old)
         self.check_unique(record, None if old is None else old[self.spec.key])
         return self.collection.put(record)
 
     def writable(self, body: t.Any) -> dict:
-        """The body's fields less the server-owned ones (the key stays: upserts match on it)."""
+        """The body's fields less the server-owned ones and the expandable children (the key stays:
+        upserts match on it)."""
         if not isinstance(body, dict):
             return {}
-        owned = set(self.spec.server_owned) | self.spec.time_fields
+        owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand)
         return {k: v for k, v in body.items() if k not in owned}
 
     def __call__(self, call: Call) -> Result:
@@ -196,7 +340,7 @@ class Action:
 
 class Get(Action):
     def __call__(self, call: Call) -> Result:
-        return Result(self.status(200), self.find(call))
+        return Result(self.status(200), self.out(self.find(call), call))
 
 
 class List(Action):
@@ -209,6 +353,7 @@ class List(Action):
         self.sort_param = sorting.get("field")
         self.direction_param = sorting.get("direction")
         self.minus_prefix = sorting.get("style") == "minus-prefix"
+        self.ids_param = self.decl.get("ids")
         self.filters = [dict(f) for f in self.decl.get("filters", [])]
         for f in self.filters:
             if f.get("op", "eq") not in _OPS:
@@ -252,8 +397,15 @@ class List(Action):
         number, size = self.paging.window(call.params)
         sort, descending = self._sort(call)
         where, predicate = self._where(call)
+        if self.parent:
+            where.append(Range.equal(self.parent["field"], self.parent_key(call)))
+        keys = call.params.get(self.ids_param) if self.ids_param else None
+        keys = [self.spec.coerce_key(k) for k in keys] if keys else None
         items, total = self.collection.query(sort=sort, descending=descending, where=where, predicate=predicate,
-                                             offset=(number - 1) * size, limit=size, copy=False)
+                                             offset=(number - 1) * size, limit=size, copy=False, keys=keys)
+        if self.spec.fields is not None or self.expand_param:
+            expand = self.expansions(call)
+            items = [self.out(item, call, expand) for item in items]
         body, headers = self.paging.render(Page(items, total, number, size, call.params, call.url))
         return Result(self.status(200), body, headers)
 
@@ -291,6 +443,8 @@ class Create(Action):
             return body[self.spec.key]
         if self.spec.generate == "uuid":
             return str(uuid.uuid4())
+        if self.spec.generate == "numeric-string":
+            return str(self.collection.next_id())
         return self.collection.next_id()
 
     def build(self, body: t.Any) -> Record:
@@ -303,10 +457,13 @@ class Create(Action):
 
     def __call__(self, call: Call) -> Result:
         with self.namespace.lock:
+            parent = self.parent_key(call) if self.parent else None
             record = self.build(call.body)
+            if self.parent:
+                record[self.parent["field"]] = parent
             if record[self.spec.key] in self.collection:
                 raise ApiError(409, f"A record with {self.spec.key} {record[self.spec.key]} already exists.", "conflict")
-            return Result(self.status(201, 200), self.save(call, record, None))
+            return Result(self.status(201, 200), self.out(self.save(call, record, None), call))
 
 
 class Upsert(Create):
@@ -323,11 +480,15 @@ class Upsert(Create):
                 record = {**old, **self.writable(call.body)}
                 self.stamp(record, created=False)
                 status = self.status(200)
-            return Result(status, self.save(call, record, old))
+            return Result(status, self.out(self.save(call, record, old), call))
 
 
 class Patch(Action):
     """Write the fields sent over the stored record."""
+
+    def __init__(self, *args: t.Any) -> None:
+        super().__init__(*args)
+        self.null_values = dict(self.decl["null-values"]) if self.decl.get("null-values") else None
 
     def merge(self, old: Record, body: t.Any) -> Record:
         return {**old, **self.writable(body)}
@@ -335,10 +496,16 @@ class Patch(Action):
     def __call__(self, call: Call) -> Result:
         with self.namespace.lock:
             old = self.find(call)
-            record = self.merge(old, call.body)
+            body = call.body
+            if self.null_values and isinstance(body, dict) and not call.params.get(self.null_values["param"]):
+                body = {k: v for k, v in body.items() if v is not None}
+            self.check_immutable(body, old)
+            record = self.merge(old, body)
             record[self.spec.key] = old[self.spec.key]
+            if self.parent:
+                record[self.parent["field"]] = old.get(self.parent["field"])
             self.stamp(record, created=False)
-            return Result(self.status(200), self.save(call, record, old))
+            return Result(self.status(200), self.out(self.save(call, record, old), call))
 
 
 class Replace(Patch):
@@ -360,7 +527,7 @@ class Delete(Action):
             record = self.find(call)
             self.collection.remove(record[self.spec.key])
         status = self.status(204, 200)
-        return Result(status, None if status == 204 else record)
+        return Result(status, None if status == 204 else self.out(record, call))
 
 
 class SoftDelete(Action):

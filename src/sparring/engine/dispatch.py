@@ -38,7 +38,10 @@ def render(result: Result) -> Response:
 
 
 def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
-    return Response(_json(style.body(error, instance)), style.status(error), error.headers, media_type=style.media_type)
+    body = style.render(error, instance)
+    if body is None:
+        return Response(status_code=style.status(error), headers=error.headers)
+    return Response(_json(body), style.status(error), error.headers, media_type=style.media_type)
 
 
 class Dispatcher:
@@ -86,6 +89,7 @@ class Endpoint:
         content = op.spec.get("requestBody", {}).get("content", {})
         self.form = any(m.startswith("application/x-www-form-urlencoded") for m in content)
         self.json = any("json" in m for m in content)
+        self.multipart = any(m.startswith("multipart/form-data") for m in content)
         self.__name__ = op.id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -133,7 +137,28 @@ class Endpoint:
         if self.form:
             raw = (await request.body()).decode()
             return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        if self.multipart:
+            return await _multipart(request)
         return None
+
+
+async def _multipart(request: Request) -> dict[str, t.Any]:
+    """A multipart/form-data body: text parts as strings, file parts as
+    ``{filename, content_type, content}`` (bytes); a repeated name keeps its last part."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return {}
+    try:
+        form = await request.form()
+    except Exception:  # a malformed multipart body (bad boundary, truncated part)
+        raise ApiError(400, "The multipart body could not be read.", "bad_request") from None
+    body: dict[str, t.Any] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            body[name] = value
+        else:
+            body[name] = {"filename": value.filename, "content_type": value.content_type,
+                          "content": await value.read()}
+    return body
 
 
 class Engine:

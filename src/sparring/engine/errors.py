@@ -3,10 +3,14 @@
 Actions and validators never build an error body themselves: they raise :class:`ApiError` with a
 *kind* (``validation_error``, ``not_found`` ...) and the partner's declared style turns it into the
 vendor's own shape. Adding a partner with a new error shape means adding one style here.
+
+A spec names its style, ``errors: validation-problem-details``, or declares it with the statuses
+the vendor answers without a body: ``errors: {style: validation-problem-details, no-body: [403, 429]}``.
 """
 
 from __future__ import annotations
 
+import copy
 import typing as t
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -59,12 +63,17 @@ class ErrorStyle:
     """How one vendor writes an error: its media type, body and (rarely) its own status codes."""
 
     media_type = "application/json"
+    no_body: frozenset[int] = frozenset()
 
     def status(self, error: ApiError) -> int:
         return error.status
 
     def body(self, error: ApiError, instance: str) -> dict:
         raise NotImplementedError
+
+    def render(self, error: ApiError, instance: str) -> dict | None:
+        """The body to send, or None for a status the vendor answers without one."""
+        return None if self.status(error) in self.no_body else self.body(error, instance)
 
 
 class StatusErrorMessage(ErrorStyle):
@@ -136,11 +145,16 @@ STYLES: dict[str, ErrorStyle] = {
 }
 
 
-def style_named(name: str) -> ErrorStyle:
+def style_named(name: str | dict) -> ErrorStyle:
+    decl = name if isinstance(name, dict) else {"style": name}
     try:
-        return STYLES[name]
+        style = STYLES[decl.get("style")]
     except KeyError:
-        raise ValueError(f"unknown error style {name!r}; known: {', '.join(sorted(STYLES))}") from None
+        raise ValueError(f"unknown error style {decl.get('style')!r}; known: {', '.join(sorted(STYLES))}") from None
+    if decl.get("no-body"):
+        style = copy.copy(style)
+        style.no_body = frozenset(int(s) for s in decl["no-body"])
+    return style
 
 
 def _title(status: int) -> str:

@@ -96,6 +96,8 @@ class Collection:
         self._records[pk] = stored
         for index in self._indexes.values():
             index.add(stored)
+        if isinstance(pk, str) and pk.isdigit():  # numeric-string keys share the integer sequence
+            pk = int(pk)
         if isinstance(pk, int) and not isinstance(pk, bool) and pk >= self._next_id:
             self._next_id = pk + 1
         return clone(stored)
@@ -117,6 +119,7 @@ class Collection:
         offset: int = 0,
         limit: int | None = None,
         copy: bool = True,
+        keys: t.Iterable[t.Any] | None = None,
     ) -> tuple[list[Record], int]:
         """One page of records and the number of records matching.
 
@@ -125,10 +128,14 @@ class Collection:
 
         With no filter, or one range filter on the sort field, the page comes straight from the
         sorted index. Otherwise the most selective indexed range is read and the rest is checked
-        record by record: the cost follows the matches, never the whole collection.
+        record by record: the cost follows the matches, never the whole collection. ``keys`` limits
+        the candidates to the records with these keys, found by direct lookup.
         """
         sort = sort or self.key
         index = self._indexes[sort]
+        if keys is not None:
+            candidates = [self._records[k] for k in dict.fromkeys(keys) if k in self._records]
+            return self._match(candidates, [*where], predicate, index, descending, offset, limit, copy)
         ranges = [r for r in where if r.field in self._indexes]
         residual = [r for r in where if r.field not in self._indexes]
         if not ranges and not residual and predicate is None:
@@ -145,6 +152,12 @@ class Collection:
         else:
             candidates = iter(index)
             others = residual
+        return self._match(candidates, others, predicate, index, descending, offset, limit, copy)
+
+    @staticmethod
+    def _match(candidates: t.Iterable[Record], others: t.Sequence[Range], predicate: t.Callable | None,
+               index: SortedKeyList, descending: bool, offset: int, limit: int | None,
+               copy: bool) -> tuple[list[Record], int]:
         matches = [r for r in candidates if all(_within(r, c) for c in others) and (predicate is None or predicate(r))]
         matches.sort(key=index.key, reverse=descending)
         end = None if limit is None else offset + limit
