@@ -489,6 +489,8 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: t.Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm)
+    # also when started where SIGINT is ignored (a background job of a script): Ctrl-C must still stop
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return run(args)
     except BenchError as exc:
