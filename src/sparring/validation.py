@@ -162,7 +162,8 @@ class ParamValidator(ParameterValidator):
 
     def validate(self, scope: Scope) -> None:
         request = ConnexionRequest(scope, uri_parser=self.uri_parser)
-        query, path = request.query_params, request.path_params
+        query = request.query_params if scope.get("query_string") else {}
+        path = request.path_params
         # the engine reads the parsed parameters from here instead of parsing the URL again
         scope.setdefault("extensions", {})[PARSED_PARAMS] = (query, path)
         details: Details = {}

@@ -86,18 +86,26 @@ class Collection:
         return value
 
     def put(self, record: Record) -> Record:
-        """Insert or replace the record with this primary key."""
+        """Insert or replace the record with this primary key.
+
+        A replaced record is updated in place and moved only in the indexes whose field changed:
+        an update that touches one field costs one index move, not one per index.
+        """
         pk = record[self.key]
-        old = self._records.get(pk)
-        if old is not None:
+        new = clone(record)
+        stored = self._records.get(pk)
+        if stored is None:
+            self._records[pk] = stored = new
             for index in self._indexes.values():
-                index.remove(old)
-        stored = clone(record)
-        self._records[pk] = stored
-        for index in self._indexes.values():
-            index.add(stored)
-        if isinstance(pk, str) and pk.isdigit():  # numeric-string keys share the integer sequence
-            pk = int(pk)
+                index.add(stored)
+        else:
+            moved = [index for field, index in self._indexes.items() if stored.get(field) != new.get(field)]
+            for index in moved:
+                index.remove(stored)
+            stored.clear()
+            stored.update(new)
+            for index in moved:
+                index.add(stored)
         if isinstance(pk, int) and not isinstance(pk, bool) and pk >= self._next_id:
             self._next_id = pk + 1
         return clone(stored)
