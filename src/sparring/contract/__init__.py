@@ -127,6 +127,9 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
     else:
         if reset_url:
             raise ValueError("--reset-url goes with --url; in-process runs reset the app directly")
+        if not loaded.servable:
+            raise ValueError(f"{loaded.name} is spec only (no x-sparring actions yet): sparring does not serve it; "
+                             "fuzz a deployment with --url")
         target = InProcess(loaded)
     options = AuthOptions(token, client_id, client_secret, basic, list(api_keys), list(headers), no_auth)
     creds = resolve(loaded.spec, options, target.post_form, target.repro_base_url)

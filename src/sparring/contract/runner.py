@@ -99,7 +99,7 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
     from schemathesis.config._auth import AuthConfig
 
     config = SchemathesisConfig(seed=settings.seed)
-    schema = schemathesis.openapi.from_dict(copy.deepcopy(partner.spec), config=config)
+    schema = schemathesis.openapi.from_dict(wire_spec(partner.spec), config=config)
     if settings.include or settings.exclude:
         unknown = [s for s in settings.include + settings.exclude if not any(_matches(s, op) for op in partner.operations.values())]
         if unknown:
@@ -122,6 +122,22 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
     schema.hooks.register_hook_with_name(soft_delete_filter(partner), "filter_failure")
     reset_before_scenarios(schema, target.reset)
     return schema
+
+
+def wire_spec(spec: dict) -> dict:
+    """The spec as the checks need it: OAuth2 and OpenID Connect schemes as the bearer tokens they are.
+
+    An OAuth2 access token travels as ``Authorization: Bearer`` (RFC 6750). schemathesis' auth
+    checks (``ignored_auth``) only take credentials away for ``apiKey`` and ``http`` schemes, so in
+    the copy it fuzzes with, those schemes say what goes over the wire.
+    """
+    spec = copy.deepcopy(spec)
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    for name, scheme in list(schemes.items()):
+        if scheme.get("type") in ("oauth2", "openIdConnect"):
+            schemes[name] = {"type": "http", "scheme": "bearer",
+                             "description": f"{scheme.get('type')} access token: {scheme.get('description', '')}".strip()}
+    return spec
 
 
 def _matches(selector: str, op: t.Any) -> bool:
@@ -223,8 +239,14 @@ class Collector:
     def on_event(self, event: t.Any) -> None:
         from schemathesis.engine import events
 
+        if isinstance(event, (events.PhaseStarted, events.PhaseFinished)) and \
+                event.phase.name.value not in self.result.settings.phases:
+            return
         if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
-            self.progress(f"{event.phase.name.value}")
+            links = event.payload
+            detail = (f"  ({links.transitions_total} links between operations, {links.inferred_transitions} of them "
+                      "inferred; the data is reset before every scenario)") if links is not None else ""
+            self.progress(f"{event.phase.name.value}{detail}")
         elif isinstance(event, events.PhaseFinished) and event.phase.name.value in TESTING_PHASES:
             phase = event.phase.name.value
             if event.status.value == "skip" and not self.result.scenarios[phase]:
@@ -347,8 +369,8 @@ def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
     started = time.monotonic()
     schema = build_schema(partner, target, creds, settings)
     result = RunResult(partner.name, target.description, creds.description, settings, repro_setup=list(creds.setup))
-    repro = (IN_PROCESS_HOST, target.repro_base_url[: -len(partner.prefix)] if partner.prefix else target.repro_base_url) \
-        if getattr(target, "app", None) is not None else None
+    in_process = getattr(target, "app", None) is not None
+    repro = (IN_PROCESS_HOST, target.repro_base_url[: len(target.repro_base_url) - len(partner.prefix)]) if in_process else None
     collector = Collector(result, partner, creds.secrets, repro, progress)
     target.reset()
     for event in from_schema(schema).execute():

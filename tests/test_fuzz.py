@@ -1,0 +1,256 @@
+"""``sparring fuzz``: sparring passes its own contract; broken targets fail with exactly their fault.
+
+Every run is bounded (few examples) and deterministic (fixed seed, derandomized generation, no
+example database, state reset before each phase and stateful scenario).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import httpx
+import pytest
+from controls import CONTROLS, PREFIX, serve
+
+from sparring.catalog import load_partners
+from sparring.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SPARRING = str(Path(sys.executable).with_name("sparring"))
+SECURED = {"GET /Customer/All", "GET /Customer/{id}", "POST /Customer", "DELETE /Customer/{id}"}
+ALL_CHECKS = {
+    "not_a_server_error", "status_code_conformance", "content_type_conformance", "response_headers_conformance",
+    "response_schema_conformance", "negative_data_rejection", "positive_data_acceptance", "missing_required_header",
+    "unsupported_method", "use_after_free", "ensure_resource_availability", "ignored_auth",
+}
+
+
+def fuzz(*args: str, report: Path) -> tuple[int, dict]:
+    code = main(["fuzz", *args, "--seed", "0", "--quiet", "--report", str(report)])
+    return code, json.loads((report / "report.json").read_text())
+
+
+def pairs(report: dict) -> set[tuple[str, str]]:
+    return {(f["operation"], f["check"]) for f in report["findings"]}
+
+
+# -- sparring against its own contract ------------------------------------------------------------
+
+
+SERVED = {p.name: len(p.operations) for p in load_partners() if p.servable}
+
+
+@pytest.mark.parametrize("partner", sorted(SERVED))
+def test_every_served_partner_passes_its_own_contract_in_process(partner, tmp_path, capsys):
+    # few examples, fewer for big specs: the coverage phase alone sends dozens of cases per operation
+    examples = max(1, min(10, 50 // SERVED[partner]))
+    code, report = fuzz(partner, "--max-examples", str(examples), report=tmp_path)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert report["passed"] and report["findings"] == [] and report["errors"] == []
+    assert set(report["scenarios"]) == {"examples", "coverage", "fuzzing", "stateful"}
+    assert all(op["requests"] > 0 for op in report["operations"]), report["operations"]
+    ran = set().union(*(op["checks"] for op in report["operations"]))
+    assert ran >= ALL_CHECKS
+    assert "PASSED: no check failed" in out
+    junit = ET.parse(tmp_path / "junit.xml").getroot()
+    assert junit.get("failures") == "0" and int(junit.get("tests")) >= len(ALL_CHECKS)
+
+
+def test_inventorypro_soft_delete_reads_back_marked_deleted_not_use_after_free(tmp_path):
+    """DELETE /Customer/{id} is declared soft-delete: the stateful phase reads discontinued records back."""
+    code, report = fuzz("inventorypro", "--phases", "stateful", "--max-examples", "20", report=tmp_path)
+    assert code == 0, report["findings"]
+    assert report["soft_delete_reads"] > 0
+    assert report["operations"] and {op["operation"] for op in report["operations"] if op["requests"]} >= {
+        "POST /Customer", "GET /Customer/{id}", "DELETE /Customer/{id}"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served():
+    """A real ``sparring serve`` on a free port, stopped with SIGTERM afterwards."""
+    port = _free_port()
+    proc = subprocess.Popen([SPARRING, "serve", "--port", str(port), "--partner", "inventorypro", "--no-access-log",
+                             "--log-level", "warning"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    origin = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{origin}/__sparring/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        raise RuntimeError(proc.stderr.read().decode())
+    yield origin
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_fuzz_against_running_serve_passes_writes_junit_and_repeats_exactly(served, tmp_path, capsys):
+    args = ["inventorypro", "--url", f"{served}/inventorypro/api/v1", "--client-id", "demo-warehouse",
+            "--client-secret", "demo-warehouse-secret", "--reset-url", f"{served}/__sparring/reset",
+            "--max-examples", "5", "--junit", str(tmp_path / "x.xml")]
+    code, first = fuzz(*args, report=tmp_path / "first")
+    assert code == 0, capsys.readouterr().out
+    junit = ET.parse(tmp_path / "x.xml").getroot()
+    suite = junit.find("testsuite")
+    assert junit.tag == "testsuites" and suite.get("failures") == "0" and suite.get("errors") == "0"
+    names = {case.get("name") for case in suite.iter("testcase")}
+    assert "DELETE /Customer/{id} :: use_after_free" in names and "GET /Customer/All :: ignored_auth" in names
+    # the same seed against the same server, after a run that changed its data, sends the same requests
+    code, second = fuzz(*args, report=tmp_path / "second")
+    assert code == 0
+    assert [(op["operation"], op["requests"]) for op in second["operations"]] == \
+           [(op["operation"], op["requests"]) for op in first["operations"]]
+
+
+# -- negative controls: broken targets, exactly their fault ---------------------------------------
+
+
+def run_control(name: str, tmp_path: Path, *args: str) -> tuple[int, dict, str]:
+    with serve(CONTROLS[name]()) as origin:
+        code = main(["fuzz", "inventorypro", "--url", origin + PREFIX, "--reset-url", f"{origin}/__sparring/reset",
+                     "--seed", "0", "--report", str(tmp_path), *args])
+    report = json.loads((tmp_path / "report.json").read_text())
+    return code, report, (tmp_path / "summary.txt").read_text()
+
+
+def test_control_that_ignores_auth_fails_ignored_auth_on_every_secured_operation(tmp_path):
+    code, report, text = run_control("ignores-auth", tmp_path, "--max-examples", "5")
+    assert code == 1
+    assert {op for op, check in pairs(report) if check == "ignored_auth"} == SECURED
+    # the other findings are the same fault seen by the header checks: a missing Authorization accepted
+    others = [f for f in report["findings"] if f["check"] != "ignored_auth"]
+    assert {f["check"] for f in others} <= {"missing_required_header", "negative_data_rejection"}
+    assert all("Authorization" in f["message"] for f in others)
+    assert "API accepts requests without authentication" in text and "curl -X" in text
+
+
+def test_control_whose_delete_does_not_delete_fails_use_after_free(tmp_path):
+    code, report, text = run_control("delete-keeps", tmp_path, "--phases", "stateful", "--max-examples", "20")
+    assert code == 1
+    assert pairs(report) == {("DELETE /Customer/{id}", "use_after_free")}
+    (finding,) = report["findings"]
+    assert finding["status"] == 200 and '"active":true' in finding["response_excerpt"]
+    # the reproduction is the whole chain, ending with the delete and the read of the same customer
+    *_, delete, read = finding["curl"].splitlines()
+    assert delete.split()[2] == "DELETE" and read.split()[2] == "GET"
+    assert delete.split()[-1] == read.split()[-1]
+
+
+def test_control_that_answers_500_fails_not_a_server_error(tmp_path):
+    code, report, text = run_control("crashes-on-large-pages", tmp_path, "--max-examples", "5")
+    assert code == 1
+    # a 500 is also a status the spec does not document: the same fault, seen twice
+    assert pairs(report) == {("GET /Customer/All", "not_a_server_error"), ("GET /Customer/All", "status_code_conformance")}
+    assert all(f["status"] == 500 and "pageSize=250" in f["curl"] for f in report["findings"])
+    junit = ET.parse(tmp_path / "junit.xml").getroot()
+    failed = {case.get("name") for case in junit.iter("testcase") if case.find("failure") is not None}
+    assert failed == {"GET /Customer/All :: not_a_server_error", "GET /Customer/All :: status_code_conformance"}
+
+
+def test_control_whose_body_breaks_the_schema_fails_response_schema_conformance(tmp_path):
+    code, report, text = run_control("loses-email", tmp_path, "--max-examples", "5")
+    assert code == 1
+    assert pairs(report) == {("GET /Customer/{id}", "response_schema_conformance")}
+    assert "email" in report["findings"][0]["message"]
+
+
+# -- options, auth, help ----------------------------------------------------------------------------
+
+
+def test_bad_credentials_stop_before_the_run_with_exit_2(capsys):
+    code = main(["fuzz", "inventorypro", "--client-id", "demo-warehouse", "--client-secret", "wrong"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "token exchange at POST /Token for client 'demo-warehouse' failed: HTTP 401" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--phases", "fuzzing,bogus"], "--phases: unknown bogus"),
+    (["--include", "nope"], "no operation matches 'nope'"),
+    (["--api-key", "X=1"], "no apiKey scheme has this name"),
+    (["--client-id", "demo-warehouse"], "--client-id and --client-secret go together"),
+])
+def test_bad_options_exit_2_with_a_message(args, message, capsys):
+    assert main(["fuzz", "inventorypro", "--max-examples", "1", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_include_limits_the_run_to_the_named_operations(tmp_path):
+    code, report = fuzz("inventorypro", "--include", "getCustomer", "--include", "GET /Customer/All",
+                        "--phases", "examples,coverage", "--max-examples", "2", report=tmp_path)
+    assert code == 0
+    tested = {op["operation"] for op in report["operations"] if op["requests"]}
+    assert tested == {"GET /Customer/{id}", "GET /Customer/All"}
+
+
+def test_help_documents_the_auth_options_per_partner(capsys):
+    with pytest.raises(SystemExit):
+        main(["fuzz", "--help"])
+    out = capsys.readouterr().out
+    for text in ("--client-id", "--client-secret", "--token", "--api-key", "--header", "--reset-url", "--junit",
+                 "auth per partner:", "inventorypro", "--client-id demo-warehouse --client-secret demo-warehouse-secret",
+                 "exchanged at POST /Token"):
+        assert text in out, text
+
+
+def test_importing_the_fuzz_command_does_not_import_schemathesis():
+    code = "import sys, sparring.cli; sparring.cli.build_parser(); print('schemathesis' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+# -- the pytest entry point ---------------------------------------------------------------------------
+
+
+def test_pytest_entry_point_passes_on_sparring_and_fails_on_a_broken_target(tmp_path):
+    (tmp_path / "test_contract.py").write_text(textwrap.dedent("""
+        import os
+        from sparring.pytest_plugin import contract
+
+        inventorypro = contract("inventorypro", max_examples=3)
+
+        @inventorypro.schema.parametrize()
+        def test_inventorypro(case):
+            inventorypro.check(case)
+
+        TestInventoryProWorkflows = inventorypro.workflows()
+
+        broken = contract("inventorypro", url=os.environ["BROKEN_URL"], include=["getCustomer"], max_examples=3,
+                          client_id="demo-warehouse", client_secret="demo-warehouse-secret")
+
+        @broken.schema.parametrize()
+        def test_broken(case):
+            broken.check(case)
+    """))
+    with serve(CONTROLS["loses-email"]()) as origin:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml", str(tmp_path / "r.xml"),
+             str(tmp_path / "test_contract.py")],
+            capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "BROKEN_URL": origin + PREFIX},
+            timeout=300)
+    results = {}
+    for case in ET.parse(tmp_path / "r.xml").getroot().iter("testcase"):
+        outcome = "failed" if case.find("failure") is not None or case.find("error") is not None else "passed"
+        results.setdefault(case.get("name").split("[")[0], set()).add(outcome)
+    assert results == {"test_inventorypro": {"passed"}, "runTest": {"passed"}, "test_broken": {"failed"}}, proc.stdout
+    (failure,) = ET.parse(tmp_path / "r.xml").getroot().iter("failure")
+    assert "ST108 Response violates schema" in failure.text and '"email" is a required property' in failure.text
+    assert "curl -X GET -H 'Authorization: [Filtered]'" in failure.text
