@@ -9,6 +9,7 @@ size limit, and the ``/__sparring`` admin routes.
 from __future__ import annotations
 
 import logging
+import re
 import typing as t
 
 import orjson
@@ -46,7 +47,10 @@ def to_api_error(exc: Exception, served: Served | None, path: str) -> ApiError:
     if isinstance(exc, FieldErrors):
         return ApiError.validation(exc.details)
     if isinstance(exc, ExtraParameterProblem):
-        return ApiError.validation({name: ["This parameter is not known."] for name in exc.extra_params})
+        # connexion's own form-data validator raises it without the names as an attribute
+        names = getattr(exc, "extra_params", None) or \
+            re.sub(r"^.*parameter\(s\) (.*) not in spec$", r"\1", str(exc.detail)).split(",")
+        return ApiError.validation({name: ["This parameter is not known."] for name in names})
     if isinstance(exc, MalformedBody):
         return ApiError(400, exc.detail, "bad_request")
     if isinstance(exc, HTTPException):

@@ -11,6 +11,7 @@ vendor's docs show them, and how particular fields are made::
         fields:
           shortID: "{company_code}"    # template over the persona and the record so far
           active: {choice: [true, true, true, false]}
+          status: {cycle: [new, open, closed]}  # each value in turn, so every one occurs
           account_id: {ref: accounts}  # the key of an existing record of another collection
           tier: {faker: random_element, args: [[gold, silver]]}
           owner_id: {ref: users, where: {active: [true]}}   # only records matching the filter
@@ -71,8 +72,9 @@ def _fill(namespace: Namespace, spec: CollectionSpec, recipe: dict, fake: Faker,
     finish = getattr(rules, recipe["finish"]) if recipe.get("finish") else None
     if recipe.get("finish") and not callable(finish):
         raise RecipeError(f"collection {spec.name}: finish rule {recipe['finish']!r} is not in the rules module")
-    for _ in range(max(0, int(recipe.get("count", len(pinned))) - len(pinned))):
+    for n in range(max(0, int(recipe.get("count", len(pinned))) - len(pinned))):
         persona = Persona.make(fake)
+        persona["n"] = n
         record = _make(spec, fields, fake, persona, namespace, window)
         if spec.generate == "client":
             record[spec.key] = _unique(collection, str(record[spec.key]))
@@ -107,7 +109,7 @@ def _make_from(schema_: dict, fields: dict, fake: Faker, persona: Persona, names
         if spec is None:
             if prop in fields:
                 record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema)
-            else:
+            elif "properties" not in schema:  # a sub-record's own sub-objects only when the recipe asks
                 record[prop] = value_for(prop, schema, fake, persona)
             continue
         if spec.expand and prop in spec.expand:
@@ -142,6 +144,8 @@ def _override(rule: t.Any, fake: Faker, persona: Persona, record: Record, namesp
     if isinstance(rule, dict):
         if "choice" in rule:
             return fake.random_element(rule["choice"])
+        if "cycle" in rule:  # each value in turn, so every one occurs
+            return rule["cycle"][persona["n"] % len(rule["cycle"])]
         if "faker" in rule:
             return getattr(fake, rule["faker"])(*rule.get("args", []), **rule.get("kwargs", {}))
         if "ref" in rule:

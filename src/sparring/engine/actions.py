@@ -26,8 +26,10 @@ Declarations a collection can add to its CRUD (all optional; see README "Declari
 Declarations an operation can add: ``parent: {param, collection, field}`` (a nested path: 404
 when the parent does not exist; lists filter on it, reads check it, creates set it),
 ``lookup: {param, field}`` (read by another unique field than the key), ``expand: PARAM``
-(the query parameter naming children to expand), ``ids: PARAM`` (list: fetch these keys by direct
-lookup), ``null-values: {param: P}`` (patch: nulls in the body are ignored unless ``P`` is true).
+(the query parameter naming children to expand; or ``{body: FIELD}``, a field of an options
+body), ``ids: PARAM`` (list: fetch these keys by direct lookup), ``null-values: {param: P}``
+(patch: nulls in the body are ignored unless ``P`` is true; ``{}``: always ignored); a list
+filter with ``min-param: P`` refuses a value earlier than parameter ``P`` (a date window).
 """
 
 from __future__ import annotations
@@ -213,7 +215,9 @@ class Action:
         if self.parent and self.parent.get("collection") not in env.collections:
             raise ValueError(f"{operation.id}: parent collection {self.parent.get('collection')!r} is not declared")
         self.lookup = dict(self.decl["lookup"]) if self.decl.get("lookup") else None
-        self.expand_param = self.decl.get("expand")
+        expand = self.decl.get("expand")
+        self.expand_param = expand if isinstance(expand, str) else None
+        self.expand_body = expand.get("body") if isinstance(expand, dict) else None
 
     @property
     def collection(self) -> Collection:
@@ -255,9 +259,13 @@ class Action:
 
     def expansions(self, call: Call) -> list[str]:
         """The declared children the request's expand parameter names (unknown names are ignored)."""
-        if not self.expand_param or not self.spec.expand:
+        if not (self.expand_param or self.expand_body) or not self.spec.expand:
             return []
-        raw = call.params.get(self.expand_param) or []
+        if self.expand_body:
+            raw = call.body.get(self.expand_body) if isinstance(call.body, dict) else None
+        else:
+            raw = call.params.get(self.expand_param)
+        raw = raw or []
         names = [part.strip().lower() for item in (raw if isinstance(raw, list) else [raw])
                  for part in str(item).split(",")]
         return [self.spec.expand_names[n] for n in dict.fromkeys(names) if n in self.spec.expand_names]
@@ -332,6 +340,8 @@ class Action:
         if not isinstance(body, dict):
             return {}
         owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand)
+        if self.expand_body:
+            owned.add(self.expand_body)
         return {k: v for k, v in body.items() if k not in owned}
 
     def __call__(self, call: Call) -> Result:
@@ -381,6 +391,9 @@ class List(Action):
             field_name, op = f.get("field", f["param"]), f.get("op", "eq")
             if field_name in self.spec.time_fields:
                 value = self._moment(f["param"], value)
+                low = call.params.get(f["min-param"]) if f.get("min-param") else None
+                if low is not None and self._moment(f["min-param"], low) > value:
+                    raise ApiError.validation({f["param"]: [f"{f['param']} must not be earlier than {f['min-param']}."]})
             made = _OPS[op](field_name, value, f)
             (ranges if isinstance(made, Range) else checks).append(made)
         if not checks:
@@ -497,7 +510,7 @@ class Patch(Action):
         with self.namespace.lock:
             old = self.find(call)
             body = call.body
-            if self.null_values and isinstance(body, dict) and not call.params.get(self.null_values["param"]):
+            if self.null_values and isinstance(body, dict) and not call.params.get(self.null_values.get("param")):
                 body = {k: v for k, v in body.items() if v is not None}
             self.check_immutable(body, old)
             record = self.merge(old, body)

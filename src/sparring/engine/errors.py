@@ -5,7 +5,8 @@ Actions and validators never build an error body themselves: they raise :class:`
 vendor's own shape. Adding a partner with a new error shape means adding one style here.
 
 A spec names its style, ``errors: validation-problem-details``, or declares it with the statuses
-the vendor answers without a body: ``errors: {style: validation-problem-details, no-body: [403, 429]}``.
+the vendor answers without a body: ``errors: {style: validation-problem-details, no-body: [403, 429], media-type: application/json}``
+(``media-type`` where the vendor documents another than the style's own).
 """
 
 from __future__ import annotations
@@ -151,9 +152,10 @@ def style_named(name: str | dict) -> ErrorStyle:
         style = STYLES[decl.get("style")]
     except KeyError:
         raise ValueError(f"unknown error style {decl.get('style')!r}; known: {', '.join(sorted(STYLES))}") from None
-    if decl.get("no-body"):
+    if decl.get("no-body") or decl.get("media-type"):
         style = copy.copy(style)
-        style.no_body = frozenset(int(s) for s in decl["no-body"])
+        style.no_body = frozenset(int(s) for s in decl.get("no-body") or ())
+        style.media_type = decl.get("media-type") or style.media_type
     return style
 
 

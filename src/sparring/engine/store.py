@@ -106,6 +106,8 @@ class Collection:
             stored.update(new)
             for index in moved:
                 index.add(stored)
+        if isinstance(pk, str) and pk.isdigit():  # numeric-string keys share the integer sequence
+            pk = int(pk)
         if isinstance(pk, int) and not isinstance(pk, bool) and pk >= self._next_id:
             self._next_id = pk + 1
         return clone(stored)

@@ -1,0 +1,518 @@
+"""Yodify's business rules (inventory /work/shared/research/yodify.md, section 6).
+
+Everything CRUD-shaped is declared in ``spec/overlays/yodify.overlay.yaml``; here only what the
+docs state as rules: order confirm / cancel, shipments of confirmed orders that take the unshipped
+items, the quote state machine, relative vs absolute stock, the sale price rule, free shipping
+flags, uploaded quote documents. Each rule checks everything before it writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import typing as t
+
+from sparring.engine.actions import Action, Call, Result
+from sparring.engine.errors import ApiError
+from sparring.engine.paging import Page, paging_style
+from sparring.engine.store import Record
+
+# Orders a shipment may be added to: confirmed by the seller (L7145) and not finished.
+SHIPPABLE = {"Processing", "PartiallyShipped", "StockConfirmed", "StockPartiallyConfirmed", "ReadyForPickup",
+             "PartiallyReadyForPickup"}
+# Orders that may still be cancelled (and only while they have no shipment, L6904).
+CANCELLABLE = {"New", "Processing", "StockConfirmed", "StockPartiallyConfirmed", "ReadyForPickup",
+               "PartiallyReadyForPickup"}
+
+# Quote transitions the seller can make (L18548-18558): status -> allowed targets.
+QUOTE_MOVES = {
+    "send": {"New", "Active", "Draft", "QuoteSent"},  # QuoteSent again: a resend
+    "decline": {"New", "Active", "Draft"},
+    "cancel": {"New", "Active", "Draft", "QuoteSent", "Accepted"},
+}
+
+
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError.validation({field: [message]})
+
+
+def _now(action: Action) -> str:
+    return action.now()
+
+
+def _money(value: float) -> float:
+    return round(float(value), 2)
+
+
+# -- account users ---------------------------------------------------------------------------------
+
+
+def account_user_defaults(action: Action, call: Call, record: Record, old: Record | None) -> Record:
+    """A user without a discount level gets its account's."""
+    if not record.get("discount_level_id") and record.get("account_id") is not None:
+        account = action.namespace["accounts"].get(record["account_id"])
+        if account is not None and account.get("discount_level_id"):
+            record["discount_level_id"] = account["discount_level_id"]
+    return record
+
+
+# -- orders ----------------------------------------------------------------------------------------
+
+
+def order_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
+    """Defaults of a new order, items completed from their SKU, totals from the items."""
+    skus = action.namespace["skus"]
+    bad = {}
+    for n, item in enumerate(record.get("items") or []):
+        sku = skus.get(item.get("sku_id")) if item.get("sku_id") is not None else None
+        if item.get("sku_id") is not None and sku is None:
+            bad[f"items[{n}].sku_id"] = [f"No SKU has the id {item['sku_id']}."]
+            continue
+        if sku is not None:
+            item.setdefault("product_id", sku.get("store_product_id"))
+            if not item.get("price_per_unit"):
+                item["price_per_unit"] = _unit_price(sku)
+            item.setdefault("model_number", sku.get("manufacturer_part_number"))
+            item.setdefault("unit_of_measure", sku.get("unit_of_measure"))
+        item.setdefault("quantity", 1)
+        item.setdefault("price_per_unit", 0)
+        item.setdefault("add_ons", [])
+        item["seller_price_per_unit"] = _money(item["price_per_unit"] * (record.get("exchange_rate") or 1))
+    if bad:
+        raise ApiError.validation(bad)
+    if old is None:
+        record.setdefault("order_status", "New")
+        record.setdefault("payment_method", "Account")
+        record.setdefault("currency_code", "USD")
+        record.setdefault("seller_currency_code", record.get("currency_code") or "USD")
+        record.setdefault("exchange_rate", 1.0)
+        record.setdefault("ordered_date", _now(action))
+        if not record.get("order_number"):
+            record["order_number"] = f"SO-{record['id']:06d}"
+        record["url"] = f"https://store.yodify.example.com/orders/{record['id']}"
+    if record.get("account_id") is None and record.get("customer_id"):
+        customer = action.namespace["customers"].get(record["customer_id"])
+        record["account_id"] = customer and customer.get("account_id")
+    return totals(record)
+
+
+def totals(order: Record) -> Record:
+    """Subtotal from the items; total = subtotal + freight + tax - discount; seller amounts by the rate."""
+    subtotal = sum((i.get("quantity") or 0) * (i.get("price_per_unit") or 0) for i in order.get("items") or [])
+    order["subtotal"] = _money(subtotal)
+    for name in ("freight", "tax", "discount", "transaction_fee"):
+        order[name] = _money(order.get(name) or 0)
+    order["total"] = _money(order["subtotal"] + order["freight"] + order["tax"] - order["discount"])
+    rate = order.get("exchange_rate") or 1
+    for name in ("subtotal", "freight", "tax", "discount", "transaction_fee", "total"):
+        order[f"seller_{name}"] = _money(order[name] * rate)
+    return order
+
+
+def _unit_price(sku: Record) -> float:
+    if sku.get("is_on_sale") and sku.get("sale_price") is not None:
+        return sku["sale_price"]
+    return sku.get("list_price") or 0
+
+
+def confirm_order(action: Action, call: Call) -> Result:
+    """``PUT /Orders/confirm/{id}``: a New order becomes Processing; ``confirm_stock`` takes the
+    items out of stock (L17985)."""
+    order = action.find(call)
+    if order.get("order_status") != "New":
+        raise _invalid("order_status", f"Only a New order can be confirmed; this one is {order.get('order_status')}.")
+    body = call.body if isinstance(call.body, dict) else {}
+    order["order_status"] = "Processing"
+    if body.get("confirm_stock"):
+        skus = action.namespace["skus"]
+        for item in order.get("items") or []:
+            sku = skus.get(item.get("sku_id"))
+            if sku is not None and not sku.get("always_in_stock"):
+                sku["inventory"] = (sku.get("inventory") or 0) - (item.get("quantity") or 0)
+                sku["modified_on"] = _now(action)
+                skus.put(sku)
+        order["order_status"] = "StockConfirmed"
+    return Result(200, action.out(action.collection.put(order), call))
+
+
+def cancel_order(action: Action, call: Call) -> Result:
+    """``PUT /Orders/cancel/{id}``: not once the order has a shipment (it must be refunded, L6904)."""
+    order = action.find(call)
+    shipments, count = action.namespace["shipments"].query(where=[_eq("order_id", order["id"])], limit=1)
+    if count:
+        raise _invalid("id", "An order with shipments cannot be cancelled; refund it instead.")
+    if order.get("order_status") not in CANCELLABLE:
+        raise _invalid("order_status", f"An order in status {order.get('order_status')} cannot be cancelled.")
+    body = call.body if isinstance(call.body, dict) else {}
+    order["order_status"] = "Cancelled"
+    order["cancel_message"] = body.get("message")
+    return Result(200, action.out(action.collection.put(order), call))
+
+
+def _eq(field: str, value: t.Any):
+    from sparring.engine.store import Range
+
+    return Range.equal(field, value)
+
+
+# -- shipments -------------------------------------------------------------------------------------
+
+
+def shipment_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
+    """Shipments of confirmed orders only; no items means every unshipped item; a null quantity
+    ships what remains; Tracked shipments need a known carrier (L7145, L19157-19166, L19225)."""
+    orders = action.namespace["orders"]
+    order = orders.get(record["order_id"])
+    if old is None and order.get("order_status") not in SHIPPABLE:
+        raise _invalid("order_id", f"Shipments can only be added to a confirmed order; this one is {order.get('order_status')}.")
+    record.setdefault("shipment_type", "Custom")
+    if record.get("shipment_type") == "Tracked":
+        carrier = str(record.get("carrier") or "").casefold()
+        known = {c.get(f, "").casefold() for c in action.namespace["carriers"].records() for f in ("name", "slug")}
+        if not carrier or carrier not in known:
+            raise _invalid("carrier", "A Tracked shipment needs the name of a known carrier (GET /Carriers).")
+    if record.get("address_id") is not None and record["address_id"] not in action.namespace["addresses"]:
+        raise _invalid("address_id", f"No address has the id {record['address_id']}.")
+    requested = record.get("items")
+    if old is not None and (requested is None or requested == old.get("items")):
+        items = (old or {}).get("items") or []
+    else:
+        items = _shipment_items(action, order, requested or [], record.get("id"))
+    record["items"] = items
+    record.setdefault("add_ons", [])
+    record.setdefault("trackings", [])
+    record.setdefault("status", "New")
+    if old is None and record.get("shipped_date") is None:
+        record["shipped_date"] = _now(action)
+    if old is None:
+        action.check_references(record, old)  # before the order is touched
+        order["order_status"] = "Shipped" if _all_shipped(action, order, record) else "PartiallyShipped"
+        orders.put(order)
+    return record
+
+
+def _shipped_quantities(action: Action, order_id: int, skip: int | None) -> dict[int, int]:
+    shipped: dict[int, int] = {}
+    shipments, _ = action.namespace["shipments"].query(where=[_eq("order_id", order_id)], copy=False)
+    for shipment in shipments:
+        if shipment.get("id") == skip:
+            continue
+        for item in shipment.get("items") or []:
+            shipped[item.get("order_item_id")] = shipped.get(item.get("order_item_id"), 0) + (item.get("quantity") or 0)
+    return shipped
+
+
+def _shipment_items(action: Action, order: Record, requested: list, shipment_id: int | None) -> list[Record]:
+    shipped = _shipped_quantities(action, order["id"], shipment_id)
+    by_id = {i.get("id"): i for i in order.get("items") or []}
+    remaining = {k: (i.get("quantity") or 0) - shipped.get(k, 0) for k, i in by_id.items()}
+    if not requested:
+        requested = [{"order_item_id": k} for k, left in remaining.items() if left > 0]
+        if not requested:
+            raise _invalid("items", "Every item of this order has been shipped already.")
+    items, bad = [], {}
+    base = (shipment_id or 0) * 1000
+    for n, want in enumerate(requested):
+        item_id = want.get("order_item_id")
+        if item_id not in by_id:
+            bad[f"items[{n}].order_item_id"] = [f"The order has no item {item_id}."]
+            continue
+        quantity = want.get("quantity")
+        quantity = remaining[item_id] if quantity is None else quantity
+        if quantity < 1 or quantity > remaining[item_id]:
+            bad[f"items[{n}].quantity"] = [f"{remaining[item_id]} of item {item_id} remain to be shipped."]
+            continue
+        remaining[item_id] -= quantity
+        items.append({"id": base + n + 1, "object": "shipmentitem", "order_item_id": item_id,
+                      "sku_id": by_id[item_id].get("sku_id"), "quantity": quantity})
+    if bad:
+        raise ApiError.validation(bad)
+    return items
+
+
+def _all_shipped(action: Action, order: Record, new: Record) -> bool:
+    shipped = _shipped_quantities(action, order["id"], None)
+    for item in new.get("items") or []:
+        shipped[item["order_item_id"]] = shipped.get(item["order_item_id"], 0) + item["quantity"]
+    return all(shipped.get(i.get("id"), 0) >= (i.get("quantity") or 0) for i in order.get("items") or [])
+
+
+# -- quotes ----------------------------------------------------------------------------------------
+
+
+def quote_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
+    if old is None:
+        record.setdefault("quote_status", "New")
+        if not record.get("quote_number"):
+            record["quote_number"] = f"Q-{record['id']:06d}"
+        record["url"] = f"https://store.yodify.example.com/quotes/{record['id']}"
+        record.setdefault("currency_code", "USD")
+        record.setdefault("seller_currency_code", record.get("currency_code") or "USD")
+    item_schema = action.spec.schema["properties"]["items"]["items"]
+    add_on_schema = item_schema["properties"]["add_ons"]["items"]
+    for item in record.get("items") or []:
+        item.pop("type", None)  # QuoteItemRequest only: library vs exclusive product
+        item.setdefault("add_ons", [])
+        item.setdefault("options", [])
+        for n, add_on in enumerate(item.get("add_ons") or []):
+            if add_on.get("id") is None:
+                add_on["id"] = item["id"] * 100 + n + 1
+            add_on.setdefault("object", "quoteitem")
+            _drop_nulls(add_on, add_on_schema)
+        _drop_nulls(item, item_schema)
+    return record
+
+
+def _drop_nulls(entry: Record, schema: dict) -> None:
+    """Request fields that may be null but are never null in the response: left out when null."""
+    for name, prop in schema.get("properties", {}).items():
+        if entry.get(name, 0) is None and not prop.get("nullable"):
+            del entry[name]
+
+
+def _move_quote(action: Action, call: Call, move: str, status: str) -> Result:
+    quote = action.find(call)
+    if quote.get("quote_status") not in QUOTE_MOVES[move]:
+        raise _invalid("quote_status", f"A quote in status {quote.get('quote_status')} cannot be {move}d." if move != "send"
+                       else f"A quote in status {quote.get('quote_status')} cannot be sent to the customer.")
+    body = call.body if isinstance(call.body, dict) else {}
+    quote["quote_status"] = status
+    quote["seller_message"] = body.get("message")
+    if move == "send":
+        now = _now(action)
+        quote["sent_to_customer_date"] = now
+        if body.get("expiry_date"):
+            quote["expiry_date"] = body["expiry_date"]
+        elif quote.get("expiry_days"):
+            moment = action.clock.now() + dt.timedelta(days=quote["expiry_days"])
+            quote["expiry_date"] = action.spec.format_time(moment)
+    return Result(200, action.out(action.collection.put(quote), call))
+
+
+def send_quote_to_customer(action: Action, call: Call) -> Result:
+    return _move_quote(action, call, "send", "QuoteSent")
+
+
+def decline_quote(action: Action, call: Call) -> Result:
+    return _move_quote(action, call, "decline", "Declined")
+
+
+def cancel_quote(action: Action, call: Call) -> Result:
+    return _move_quote(action, call, "cancel", "Cancelled")
+
+
+def quote_document_upload(action: Action, call: Call, record: Record, old: Record | None) -> Record:
+    """The multipart file part (``quoteDocument`` on create, ``document`` on update) becomes the
+    document's content; ``url`` is a data: URL, so the file reads back from the API itself."""
+    part = record.pop("quoteDocument", None) or record.pop("document", None)
+    record.pop("quoteDocument", None)
+    if isinstance(part, dict):
+        record["content"] = part["content"]
+        record["content_type"] = part.get("content_type") or "application/octet-stream"
+        if not record.get("file_name") or (old is not None and "file_name" not in (call.body or {})):
+            record["file_name"] = part.get("filename") or "document"
+    elif old is None:
+        raise _invalid("quoteDocument", "Upload the document as the multipart part quoteDocument.")
+    record["url"] = f"data:{record['content_type']};base64,{base64.b64encode(record['content']).decode()}"
+    return record
+
+
+# -- SKUs ------------------------------------------------------------------------------------------
+
+
+def sku_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
+    """Brand from the product; the sale flag only holds while the sale is real (L19720-19723)."""
+    product = action.namespace["products"].get(record.get("store_product_id"))
+    if record.get("store_product_id") is not None and product is None:
+        raise _invalid("store_product_id", f"No product has the id {record['store_product_id']}.")
+    record["brand_id"] = product and product.get("brand_id")
+    if old is None:
+        for name, default in (("inventory", 0), ("is_on_sale", False), ("always_in_stock", False),
+                              ("allow_backorders", False), ("is_featured", False), ("is_non_refundable", False),
+                              ("price_visibility", "InheritFromProduct"), ("store_product_id", 0)):
+            if record.get(name) is None:
+                record[name] = default
+    for name in ("is_on_sale", "always_in_stock", "allow_backorders", "is_featured", "is_non_refundable",
+                 "inventory", "store_product_id"):
+        if record.get(name) is None:  # nullable in the request, not in the response
+            record[name] = (old or {}).get(name, 0 if name in ("inventory", "store_product_id") else False)
+    if "sale_requested" not in record or "is_on_sale" in (call.body or {}):
+        record["sale_requested"] = bool(record.get("is_on_sale"))
+    record["is_on_sale"] = sale_in_effect(record, _now(action))
+    return record
+
+
+def sale_in_effect(sku: Record, now: str) -> bool:
+    """On sale only if asked for, below the list price, and within the sale's dates."""
+    if not sku.get("sale_requested") or sku.get("sale_price") is None:
+        return False
+    if sku.get("list_price") is not None and sku["sale_price"] >= sku["list_price"]:
+        return False
+    start, end = sku.get("sale_start_date"), sku.get("sale_end_date")
+    return (not start or _instant(start) <= _instant(now)) and (not end or _instant(end) > _instant(now))
+
+
+def _instant(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def adjust_inventory(action: Action, call: Call) -> Result:
+    """``PUT /SKUs/AdjustInventory/{id}``: a signed change of the stock (L16184)."""
+    sku = action.find(call)
+    delta = (call.body or {}).get("inventory_adjustment") if isinstance(call.body, dict) else None
+    if delta is None:
+        raise _invalid("inventory_adjustment", "The change of stock is required.")
+    sku["inventory"] = (sku.get("inventory") or 0) + delta
+    action.stamp(sku, created=False)
+    return Result(200, action.out(action.collection.put(sku), call))
+
+
+# -- shipping rates --------------------------------------------------------------------------------
+
+_FREE = {
+    "is_free_shipping": ("shipping_economy", "shipping_economy_additional"),
+    "is_free_shipping_priority": ("shipping_priority", "shipping_priority_additional"),
+    "is_free_international_shipping": ("international_shipping_economy", "international_shipping_economy_additional"),
+    "is_free_international_shipping_priority": ("international_shipping_priority",
+                                                "international_shipping_priority_additional"),
+}
+
+
+def shipping_rate_free_flags(action: Action, call: Call, record: Record, old: Record | None) -> Record:
+    """An ``is_free_*`` flag puts its base and additional rates to 0 (L19468-19483)."""
+    for flag, rates in _FREE.items():
+        if record.get(flag):
+            for rate in rates:
+                record[rate] = 0.0
+    return record
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+_SEARCH = {  # type -> (collection, fields searched)
+    "Product": ("products", ("name", "short_name", "short_description")),
+    "Brand": ("brands", ("name", "alias")),
+    "Category": ("categories", ("name", "other_name", "short_description")),
+    "Inventory": ("skus", ("sku_identifier", "manufacturer_part_number", "short_description", "description")),
+}
+
+
+def search(action: Action, call: Call) -> Result:
+    """``GET /Search``: free text over products, brands, categories and inventory (L13069)."""
+    paging = paging_style(action.decl["paging"])
+    number, size = paging.window(call.params)
+    term = str(call.params.get("Term") or "").casefold()
+    types = call.params.get("Types") or list(_SEARCH)
+    unknown = [t_ for t_ in types if t_ not in _SEARCH]
+    if unknown:
+        raise _invalid("Types", f"Unknown type(s) {', '.join(map(str, unknown))}; use {', '.join(_SEARCH)}.")
+    ns = action.namespace
+    brands = {b["id"]: b.get("name") for b in ns["brands"].records()}
+    found: list[Record] = []
+    for kind in _SEARCH:
+        if kind not in types:
+            continue
+        name, fields = _SEARCH[kind]
+        for r in ns[name].records():
+            if term and not any(term in str(r.get(f) or "").casefold() for f in fields):
+                continue
+            found.append(_result(kind, r, brands))
+    page = found[(number - 1) * size:number * size]
+    body, headers = paging.render(Page(page, len(found), number, size, call.params, call.url))
+    return Result(200, body, headers)
+
+
+def _result(kind: str, r: Record, brands: dict) -> Record:
+    name = r.get("name") or r.get("short_description") or r.get("sku_identifier")
+    return {
+        "id": r["id"], "object": "search_result", "name": name,
+        "short_name": r.get("short_name") or r.get("alias") or r.get("sku_identifier"),
+        "primary_image": r.get("primary_image"), "url": r.get("url"),
+        "short_description": r.get("short_description"),
+        "brand_name": brands.get(r.get("brand_id")) if kind in ("Product", "Inventory") else None,
+        "type": kind, "related": [],
+    }
+
+
+# -- fixtures (``finish:`` rules of fixtures/yodify.yaml) ------------------------------------------
+
+
+def fixture_sku(record: Record, fake: t.Any, namespace: t.Any) -> Record:
+    product = namespace["products"].get(record.get("store_product_id")) or {}
+    record["brand_id"] = product.get("brand_id")
+    record["library_product_id"] = product.get("library_product_id")
+    if record.get("list_price") is not None:
+        on_sale = fake.random.random() < 0.25
+        record["sale_price"] = _money(record["list_price"] * fake.random_element([0.8, 0.85, 0.9])) if on_sale else None
+        record["is_on_sale"] = record["sale_requested"] = on_sale
+        record["sale_label"] = "Sale" if on_sale else None
+    return record
+
+
+def fixture_order(record: Record, fake: t.Any, namespace: t.Any) -> Record:
+    record["order_number"] = f"SO-{record['id']:06d}"
+    record["url"] = f"https://store.yodify.example.com/orders/{record['id']}"
+    record["ordered_date"] = record["created_on"]
+    customer = namespace["customers"].get(record.get("customer_id")) or {}
+    record["account_id"] = customer.get("account_id")
+    for item in record.get("items") or []:
+        item["seller_price_per_unit"] = item.get("price_per_unit") or 0
+    totals(record)
+    status = record.get("order_status")
+    if status in ("Shipped", "PartiallyShipped", "Complete", "Received", "RefundRequested", "Refunded",
+                  "RefundRejected"):
+        _fixture_shipment(record, fake, namespace, partial=status == "PartiallyShipped")
+    return record
+
+
+def _fixture_shipment(order: Record, fake: t.Any, namespace: t.Any, partial: bool) -> None:
+    shipments = namespace["shipments"]
+    carriers = [c for c in namespace["carriers"].records()]
+    carrier = fake.random_element(carriers) if carriers else {"name": "UPS"}
+    sid = shipments.next_id()
+    items = order.get("items") or []
+    qty = {i["id"]: i.get("quantity") or 1 for i in items}
+    if partial:
+        if len(items) > 1:
+            qty.pop(items[-1]["id"])
+        elif items and qty[items[0]["id"]] > 1:
+            qty[items[0]["id"]] -= 1
+        else:
+            qty = {}
+    chosen = [i for i in items if i["id"] in qty]
+    if not chosen:
+        order["order_status"] = "Processing"
+        return
+    delivered = order.get("order_status") in ("Complete", "Received", "RefundRequested", "Refunded", "RefundRejected")
+    shipments.put({
+        "id": sid, "object": "shipment", "client_identifier": None, "order_id": order["id"],
+        "shipped_date": order["created_on"], "estimated_delivery_date": None,
+        "tracking_number": fake.bothify("1Z###?##########").upper(),
+        "tracking_url": f"https://track.example.com/{carrier.get('slug', 'ups')}", "carrier": carrier.get("name"),
+        "items": [{"id": sid * 1000 + n + 1, "object": "shipmentitem", "order_item_id": i["id"],
+                   "sku_id": i.get("sku_id"), "quantity": qty[i["id"]]} for n, i in enumerate(chosen)],
+        "add_ons": [], "shipment_type": "Tracked", "created_on": order["created_on"], "trackings": [],
+        "address_id": None, "status": "Delivered" if delivered else "InTransit",
+    })
+
+
+def fixture_quote(record: Record, fake: t.Any, namespace: t.Any) -> Record:
+    record["quote_number"] = f"Q-{record['id']:06d}"
+    record["url"] = f"https://store.yodify.example.com/quotes/{record['id']}"
+    status = record.get("quote_status")
+    created = record["created_on"]
+    record["activation_date"] = None if status in ("New", "Draft") else created
+    record["sent_to_customer_date"] = created if status in ("QuoteSent", "Accepted", "AcceptedOrdered", "Complete",
+                                                            "Expired", "Closed", "CustomerCancelled") else None
+    record["completion_date"] = created if status in ("AcceptedOrdered", "Complete") else None
+    if status not in ("AcceptedOrdered", "Complete"):
+        record["order_id"] = None
+    return record
+
+
+def fixture_quote_document(record: Record, fake: t.Any, namespace: t.Any) -> Record:
+    content = f"Quote {record['quote_id']}: {record['file_name']}\n".encode()
+    record["content"], record["content_type"] = content, "application/pdf"
+    record["url"] = f"data:application/pdf;base64,{base64.b64encode(content).decode()}"
+    return record
