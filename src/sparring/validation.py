@@ -157,6 +157,21 @@ class FormValidator(FormDataValidator):
             raise FieldErrors(details)
 
 
+class MultipartValidator(FormValidator):
+    """multipart/form-data bodies: a body that cannot be parsed as one (no Content-Type, no
+    boundary, truncated) is a 400, not a server error."""
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        try:
+            return await super()._parse(stream, scope=scope)
+        except (KeyError, ValueError, AssertionError) as exc:
+            raise MalformedBody(detail="The request body is not valid multipart/form-data.") from exc
+        except Exception as exc:  # starlette's MultiPartException and friends
+            if type(exc).__name__.endswith(("MultiPartException", "ParseError")):
+                raise MalformedBody(detail="The request body is not valid multipart/form-data.") from exc
+            raise
+
+
 class ParamValidator(ParameterValidator):
     """Path, query and header parameters, every one checked, each with a compiled validator."""
 
@@ -256,6 +271,7 @@ VALIDATORS = {
             **dict(VALIDATOR_MAP["body"]),
             "*/*json": BodyValidator,
             "application/x-www-form-urlencoded": FormValidator,
+            "multipart/form-data": MultipartValidator,
         }
     ),
 }
