@@ -49,7 +49,12 @@ SERVED = {p.name: len(p.operations) for p in load_partners() if p.servable}
 
 
 @pytest.mark.parametrize("partner", sorted(SERVED))
-def test_every_served_partner_passes_its_own_contract_in_process(partner, tmp_path, capsys):
+def test_every_served_partner_passes_its_own_contract_in_process(partner, tmp_path, capsys, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("an in-process run opened a socket")
+
+    for name in ("bind", "connect", "connect_ex"):
+        monkeypatch.setattr(socket.socket, name, no_network)
     # few examples, fewer for big specs: the coverage phase alone sends dozens of cases per operation
     examples = max(1, min(10, 50 // SERVED[partner]))
     code, report = fuzz(partner, "--max-examples", str(examples), report=tmp_path)
@@ -254,3 +259,32 @@ def test_pytest_entry_point_passes_on_sparring_and_fails_on_a_broken_target(tmp_
     (failure,) = ET.parse(tmp_path / "r.xml").getroot().iter("failure")
     assert "ST108 Response violates schema" in failure.text and '"email" is a required property' in failure.text
     assert "curl -X GET -H 'Authorization: [Filtered]'" in failure.text
+
+
+def test_api_key_partners_take_their_keys_by_scheme_or_parameter_name(tmp_path, monkeypatch, capsys):
+    """A Komet-like partner: a query token and an account header, both required on every call."""
+    (tmp_path / "keyed.yaml").write_text(textwrap.dedent("""
+        openapi: 3.0.3
+        info: {title: Keyed, version: '1'}
+        servers: [{url: 'https://keyed.example.com/api'}]
+        security: [{token: [], account: []}]
+        components:
+          securitySchemes:
+            token: {type: apiKey, in: query, name: authenticationToken}
+            account: {type: apiKey, in: header, name: X-ACCOUNT}
+        paths:
+          /Items:
+            get:
+              operationId: listItems
+              responses: {'200': {description: ok}}
+    """))
+    monkeypatch.setenv("SPARRING_SPEC_DIR", str(tmp_path))
+    from sparring.contract import prepare
+
+    _, target, creds, _ = prepare("keyed", url="https://keyed.example.com/api",
+                                  api_keys=["authenticationToken=t0k3n", "account=ACME"])
+    assert creds.schemes == {"token": {"api_key": "t0k3n"}, "account": {"api_key": "ACME"}}
+    assert creds.secrets == {"t0k3n": "$AUTHENTICATIONTOKEN", "ACME": "$X_ACCOUNT"}
+    # a bare token does not say which of the two keys it is: refused before any request
+    assert main(["fuzz", "keyed", "--url", "https://keyed.example.com/api", "--token", "x"]) == 2
+    assert "none of the credentials given fits" in capsys.readouterr().err

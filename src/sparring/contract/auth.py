@@ -119,6 +119,17 @@ def resolve(spec: dict, options: AuthOptions, exchange: Exchange, token_url: str
         creds.description = "none" if options.no_auth else "none (the spec declares no securitySchemes)"
         return creds
 
+    carried = {"authorization"} | {str(s.get("name", "")).lower() for s in schemes.values()
+                                   if s.get("type") == "apiKey" and s.get("in") == "header"}
+    by_header = {name: value for name, value in creds.headers.items() if name.lower() in carried}
+    if by_header and not options.given:
+        for name, value in by_header.items():  # credentials the user sends verbatim
+            variable = "$" + "".join(c if c.isalnum() else "_" for c in name).upper()
+            creds.secrets[value] = variable
+            creds.setup.append(f"{variable[1:]}='<the value passed with --header {name}>'")
+        creds.description = "credentials from --header " + ", ".join(by_header)
+        return creds
+
     token, api_keys, basic = options.token, _parse_api_keys(options.api_keys, schemes), options.basic
     client_id, client_secret = options.client_id, options.client_secret
     demo = None
@@ -169,8 +180,9 @@ def resolve(spec: dict, options: AuthOptions, exchange: Exchange, token_url: str
             used.append(name)
         elif scheme.get("type") == "apiKey":
             value = api_keys.get(name)
-            if value is None and token and not any(_is_bearer(s) for s in schemes.values()):
-                value = token  # a lone token for a partner whose only scheme is a key
+            keys = [s for s in schemes.values() if s.get("type") == "apiKey"]
+            if value is None and token and len(keys) == 1 and not any(_is_bearer(s) for s in schemes.values()):
+                value = token  # --token for a partner whose only scheme is one key
             if value is not None:
                 creds.schemes[name] = {"api_key": value}
                 variable = "$" + "".join(c if c.isalnum() else "_" for c in scheme.get("name", name)).upper()
