@@ -132,7 +132,7 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
                              "fuzz a deployment with --url")
         target = InProcess(loaded)
     options = AuthOptions(token, client_id, client_secret, basic, list(api_keys), list(headers), no_auth)
-    creds = resolve(loaded.spec, options, target.post_form, target.repro_base_url)
+    creds = resolve(loaded.spec, options, target.post_form, target.base_url, target.repro_base_url)
     settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout)
     return loaded, target, creds, settings
 

@@ -70,17 +70,30 @@ def _is_basic(scheme: dict) -> bool:
 
 
 def token_path(spec: dict) -> str | None:
-    """Where client credentials are exchanged, relative to the partner's base URL."""
+    """Where client credentials are exchanged: a path below the partner's base URL
+    (``x-sparring.auth.token-path``, or an oauth2 ``tokenUrl`` under the spec's server path), else
+    the ``tokenUrl`` itself: a URL, or a path from the host (starting with ``//`` here)."""
     declared = (spec.get("x-sparring", {}).get("auth") or {}).get("token-path")
     if declared:
         return declared
     for scheme in security_schemes(spec).values():
         url = (scheme.get("flows", {}).get("clientCredentials") or {}).get("tokenUrl")
         if url:
-            path = urlsplit(url).path if "://" in url else url
+            if "://" in url:
+                return url
             server = urlsplit((spec.get("servers") or [{}])[0].get("url", "")).path.rstrip("/")
-            return path[len(server):] if server and path.startswith(server + "/") else path
+            return url[len(server):] if server and url.startswith(server + "/") else "/" + url if url.startswith("/") else url
     return None
+
+
+def token_location(path: str, base_url: str) -> str:
+    """``token_path`` as a URL, given the partner's base URL."""
+    if "://" in path:
+        return path
+    if path.startswith("//"):
+        parts = urlsplit(base_url)
+        return f"{parts.scheme}://{parts.netloc}{path[1:]}"
+    return base_url.rstrip("/") + path
 
 
 def demo_client(spec: dict) -> dict | None:
@@ -94,8 +107,10 @@ def describe_options(spec: dict) -> str:
     for name, scheme in security_schemes(spec).items():
         if _is_bearer(scheme):
             how = "--token TOKEN"
-            if scheme.get("type") == "oauth2" and token_path(spec):
-                how += f" | --client-id ID --client-secret SECRET (exchanged at POST {token_path(spec)})"
+            path = token_path(spec)
+            if scheme.get("type") == "oauth2" and path:
+                where = f"{path[1:]} on the host" if path.startswith("//") else path
+                how += f" | --client-id ID --client-secret SECRET (exchanged at POST {where})"
         elif _is_basic(scheme):
             how = "--basic USER:PASSWORD"
         elif scheme.get("type") == "apiKey":
@@ -106,8 +121,11 @@ def describe_options(spec: dict) -> str:
     return "\n".join(lines) or "no securitySchemes: nothing to pass"
 
 
-def resolve(spec: dict, options: AuthOptions, exchange: Exchange, token_url: str) -> Credentials:
-    """The credentials for the run; ``exchange`` posts a form to a path of the target."""
+def resolve(spec: dict, options: AuthOptions, exchange: Exchange, base_url: str, shown_base_url: str) -> Credentials:
+    """The credentials for the run; ``exchange`` posts a form to a URL of the target.
+
+    ``shown_base_url`` is the base URL reproduction commands use (sparring serve's, in-process).
+    """
     creds = Credentials()
     for raw in options.headers:
         name, sep, value = raw.partition(":")
@@ -150,18 +168,18 @@ def resolve(spec: dict, options: AuthOptions, exchange: Exchange, token_url: str
         if path is None:
             raise AuthError("this partner has no token endpoint (x-sparring.auth.token-path or an oauth2 tokenUrl); "
                             "pass --token instead")
-        status, body = exchange(path, {"grant_type": "client_credentials", "client_id": client_id,
+        status, body = exchange(token_location(path, base_url), {"grant_type": "client_credentials", "client_id": client_id,
                                        "client_secret": client_secret})
         if status != 200 or not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-            raise AuthError(f"token exchange at POST {path} for client {client_id!r} failed: HTTP {status} {body!r}"[:400])
+            raise AuthError(f"token exchange at POST {path.removeprefix('/') if path.startswith('//') else path} for client {client_id!r} failed: HTTP {status} {body!r}"[:400])
         token = body["access_token"]
         secret_shown = client_secret if demo is not None else "$CLIENT_SECRET"
         creds.setup.append(
-            f"TOKEN=$(curl -s -X POST {token_url}{path} -d grant_type=client_credentials "
+            f"TOKEN=$(curl -s -X POST {token_location(path, shown_base_url)} -d grant_type=client_credentials "
             f"-d client_id={client_id} -d client_secret={secret_shown} "
             "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')")
         creds.description = (f"{'demo ' if demo is not None else ''}client {client_id}, "
-                             f"bearer token from POST {path}")
+                             f"bearer token from POST {path.removeprefix('/') if path.startswith('//') else path}")
     elif token:
         creds.setup.append("TOKEN='<the token passed with --token>'" if demo is None else f"TOKEN='{token}'")
         creds.description = "demo token" if demo is not None else "bearer token from --token"

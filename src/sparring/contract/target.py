@@ -32,11 +32,13 @@ class InProcess:
         self.repro_base_url = DEFAULT_SERVE_URL + self.prefix
         self.description = f"sparring's own app, in-process (fixture seed {seed})"
 
-    def post_form(self, path: str, form: dict[str, str]) -> tuple[int, t.Any]:
+    def post_form(self, url: str, form: dict[str, str]) -> tuple[int, t.Any]:
         from starlette.testclient import TestClient
 
+        if not url.startswith(IN_PROCESS_HOST + "/"):
+            raise TargetError(f"{url} is not served in-process; fuzz a deployment with --url")
         with TestClient(self.app) as client:
-            response = client.post(self.prefix + path, data=form)
+            response = client.post(url[len(IN_PROCESS_HOST):], data=form)
         return response.status_code, _json(response)
 
     def reset(self) -> None:
@@ -59,13 +61,13 @@ class Remote:
         self.timeout = timeout
         self.description = self.base_url + (f" (reset via POST {reset_url})" if reset_url else "")
 
-    def post_form(self, path: str, form: dict[str, str]) -> tuple[int, t.Any]:
+    def post_form(self, url: str, form: dict[str, str]) -> tuple[int, t.Any]:
         import httpx
 
         try:
-            response = httpx.post(self.base_url + path, data=form, timeout=self.timeout)
+            response = httpx.post(url, data=form, timeout=self.timeout)
         except httpx.HTTPError as exc:
-            raise TargetError(f"POST {self.base_url + path}: {exc}") from exc
+            raise TargetError(f"POST {url}: {exc}") from exc
         return response.status_code, _json(response)
 
     def reset(self) -> None:
