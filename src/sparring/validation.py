@@ -24,6 +24,7 @@ from connexion.middleware.request_validation import (
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
+from starlette.formparsers import MultiPartParser
 from starlette.types import Scope
 
 Details = dict[str, list[str]]
@@ -160,6 +161,10 @@ class FormValidator(FormDataValidator):
 class MultipartValidator(FormValidator):
     """multipart/form-data bodies: a body that cannot be parsed as one (no Content-Type, no
     boundary, truncated) is a 400, not a server error."""
+
+    @property
+    def _form_parser_cls(self) -> type:
+        return MultiPartParser
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         try:

@@ -121,6 +121,12 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
     schema.config.phases.update(phases=list(settings.phases))
     # Reports hide nothing by default; known secrets are replaced by shell variables instead.
     schema.config.output.sanitization.update(enabled=False)
+    refusals = rule_refusal_statuses(partner)
+    if refusals:
+        from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, PositiveDataAcceptanceConfig
+
+        schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+            expected_statuses=[*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *refusals])
     schema.hooks.register_hook_with_name(soft_delete_filter(partner), "filter_failure")
     reset_before_scenarios(schema, target.reset)
     return schema
@@ -150,6 +156,18 @@ def _matches(selector: str, op: t.Any) -> bool:
     if selector.startswith("/"):
         return op.path == selector
     return op.id == selector
+
+
+def rule_refusal_statuses(partner: t.Any) -> list[str]:
+    """Statuses a vendor answers schema-valid requests with when a business rule refuses them.
+
+    A schema cannot say "this id must exist" or "only a New order can be confirmed"; a vendor
+    that reports such refusals with 400 (Yodify: every rule error is a ValidationProblemDetails)
+    declares ``x-sparring: {contract: {rule-refusals: [400]}}``, and positive data acceptance
+    takes those statuses as a refusal, not as valid data rejected.
+    """
+    declared = (partner.config.get("contract") or {}).get("rule-refusals") or []
+    return [str(status) for status in declared]
 
 
 def soft_delete_markers(partner: t.Any) -> dict[str, tuple[str, t.Any]]:

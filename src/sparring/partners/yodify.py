@@ -273,8 +273,8 @@ def _drop_nulls(entry: Record, schema: dict) -> None:
 def _move_quote(action: Action, call: Call, move: str, status: str) -> Result:
     quote = action.find(call)
     if quote.get("quote_status") not in QUOTE_MOVES[move]:
-        raise _invalid("quote_status", f"A quote in status {quote.get('quote_status')} cannot be {move}d." if move != "send"
-                       else f"A quote in status {quote.get('quote_status')} cannot be sent to the customer.")
+        verb = {"send": "sent to the customer", "decline": "declined", "cancel": "cancelled"}.get(move, move)
+        raise _invalid("quote_status", f"A quote in status {quote.get('quote_status')} cannot be {verb}.")
     body = call.body if isinstance(call.body, dict) else {}
     quote["quote_status"] = status
     quote["seller_message"] = body.get("message")
