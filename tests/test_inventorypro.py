@@ -268,6 +268,7 @@ def test_documented_client_journey(client):
 BAD_REQUESTS = [
     ("malformed JSON", dict(content=b'{"shortID": "X",', headers={"Content-Type": "application/json"}), 400, "bad_request"),
     ("non-UTF-8 bytes", dict(content=b'{"shortID": "\xff\xfe"}', headers={"Content-Type": "application/json"}), 400, "bad_request"),
+    ("unpaired surrogate", dict(content=b'{"shortID": "X", "name": "a\\udc00"}', headers={"Content-Type": "application/json"}), 400, "bad_request"),
     ("wrong type", dict(json={"shortID": "TYPO-CO", "name": 42}), 400, "validation_error"),
     ("null for a string", dict(json={"shortID": "TYPO-CO", "city": None}), 400, "validation_error"),
     ("unknown field", dict(json={"shortID": "TYPO-CO", "vip": True}), 400, "validation_error"),

@@ -469,3 +469,23 @@ def test_client_journey(api):
     deleted = api.delete(f"/Shipments/{shipment['id']}").json()
     assert deleted["id"] == shipment["id"]
     api.get(f"/Shipments/{shipment['id']}", status=404)
+
+
+# -- found by fuzzing: what a client may send that the docs do not name ----------------------------
+
+
+def test_fields_the_request_schema_does_not_name_are_not_stored(api):
+    before = api.get("/Orders/18").json()
+    api.put("/Orders/18", json={"order_notes": "ring first", "wholesale_secret": {"x": [1, 2]}})
+    after = api.get("/Orders/18").json()
+    assert "wholesale_secret" not in after
+    assert set(after) == set(before)
+
+
+def test_unpaired_surrogates_are_refused_and_change_nothing(api):
+    before = api.get("/Orders/18").json()
+    r = api.put("/Orders/18", status=400, content=b'{"order_notes": "a\\udb7a"}',
+                headers={**AUTH, "Content-Type": "application/json"})
+    assert "surrogate" in r.json()["detail"]
+    assert api.get("/Orders/18").json() == before
+    assert api.get("/Orders").status_code == 200

@@ -8,11 +8,11 @@ size limit, and the ``/__sparring`` admin routes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import typing as t
 
-import orjson
 from connexion.exceptions import ExtraParameterProblem, ProblemException
 from connexion.lifecycle import ConnexionResponse
 from connexion.middleware.exceptions import ExceptionMiddleware
@@ -23,13 +23,14 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
+from connexion.spec import Specification
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sparring import admin
 from sparring.auth import IssueToken
 from sparring.catalog import Partner, SpecError, load_partners
-from sparring.engine.dispatch import Dispatcher, Engine, render_error
+from sparring.engine.dispatch import Dispatcher, Engine, json_bytes, render_error
 from sparring.engine.errors import ApiError, style_named
 from sparring.runtime import Runtime, Served
 from sparring.validation import VALIDATORS, FieldErrors, MalformedBody, RequestValidation
@@ -193,19 +194,6 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
         middlewares.append(ResponseValidationMiddleware)
     app = ConnexionMiddleware(engine, import_name=__name__, middlewares=middlewares,
                               swagger_ui_options=SwaggerUIOptions(swagger_ui=True))
-    for served in runtime.served.values():
-        dispatcher = Dispatcher(served.env, served.style, {"issue-token": IssueToken})
-        engine.mount(served.partner.prefix, dispatcher)
-        app.add_api(
-            served.partner.spec,
-            base_path=served.partner.prefix,
-            resolver=dispatcher.resolve,
-            strict_validation=True,
-            validate_responses=validate_responses,
-            validator_map=VALIDATORS,
-            security_map=served.env.auth.security_map(),
-            name=served.partner.name,
-        )
 
     def handle_error(request, exc: Exception):
         path = request.url.path
@@ -217,7 +205,7 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
             status_code=style.status(error),
             mimetype=style.media_type if body is not None else None,
             content_type=style.media_type if body is not None else None,
-            body=_dumps(body) if body is not None else b"",
+            body=json_bytes(body) if body is not None else b"",
             headers=error.headers,
             is_streamed=False,
         )
@@ -225,10 +213,32 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
     # ProblemException too: connexion registers its own handler for it, which the MRO would prefer.
     for exc_class in (ProblemException, HTTPException, ApiError, Exception):
         app.add_error_handler(exc_class, handle_error)
-    # Build the middleware stack (routes, validators, security handlers) now, not on the first request.
-    app.app, app.middleware_stack = app._build_middleware_stack()
+    with _specs_already_validated():
+        for served in runtime.served.values():
+            dispatcher = Dispatcher(served.env, served.style, {"issue-token": IssueToken})
+            engine.mount(served.partner.prefix, dispatcher)
+            app.add_api(
+                served.partner.spec,
+                base_path=served.partner.prefix,
+                resolver=dispatcher.resolve,
+                strict_validation=True,
+                validate_responses=validate_responses,
+                validator_map=VALIDATORS,
+                security_map=served.env.auth.security_map(),
+                name=served.partner.name,
+            )
+        # Build the middleware stack (routes, validators, security handlers) now, not on the first request.
+        app.app, app.middleware_stack = app._build_middleware_stack()
     return Sparring(runtime, app)
 
 
-def _dumps(body: t.Any) -> bytes:
-    return orjson.dumps(body)
+@contextlib.contextmanager
+def _specs_already_validated() -> t.Iterator[None]:
+    """connexion validates a spec again each time it copies it for a middleware layer; the catalog
+    has validated every spec once already, and the resolved Yodify spec takes seconds a copy."""
+    original = Specification.__dict__["_validate_spec"]
+    Specification._validate_spec = classmethod(lambda cls, spec: None)
+    try:
+        yield
+    finally:
+        Specification._validate_spec = original

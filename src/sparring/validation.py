@@ -133,7 +133,12 @@ class BodyValidator(JSONRequestBodyValidator):
         if not raw:
             return None
         try:
-            return json.loads(raw.decode(self._encoding))
+            body = json.loads(raw.decode(self._encoding))
+            if b"\\ud" in raw.lower():  # an escaped surrogate: fine only as half of a pair
+                json.dumps(body, ensure_ascii=False).encode("utf-8")
+            return body
+        except UnicodeEncodeError:
+            raise MalformedBody(detail="The request body holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF).") from None
         except (UnicodeDecodeError, LookupError):
             raise MalformedBody(detail=f"The request body is not valid {self._encoding} text.") from None
         except json.JSONDecodeError as exc:

@@ -5,23 +5,7 @@ class built once at start-up from the declaration (so a bad declaration fails th
 request) and called once per request with a :class:`Call`. Actions check everything before they
 write, so a refused request changes no state.
 
-Declarations a collection can add to its CRUD (all optional; see README "Declaring behaviour"):
-
-- ``generate: integer | numeric-string | uuid | client``: how new keys are made
-  (``numeric-string``: integer ids written as strings, ``"12321"``);
-- ``unique: [field]``: a repeat is refused with 409 where the operation documents 409, else with a
-  400 validation error naming the field;
-- ``immutable: [field]``: set on create; a later write with another value is a 400 naming it;
-- ``references: {field: collection}``: a written value must be the key of a record there (400);
-- ``project: true``: responses carry only the schema's properties, so fields the record keeps for
-  the server (a parent key, a request-only field) stay internal;
-- ``expand: {name: {from: field}}`` (the record that ``references`` field points at) or
-  ``{name: {collection: c, where: field}}`` (the records of ``c`` whose ``field`` is this key):
-  child objects a response carries only when the operation's ``expand`` parameter names them;
-  request bodies never write them;
-- ``nested: {field: {key: id, server-owned: {...}, parent-field: f}}``: an array of sub-records
-  whose entries get an id (``parent key * 1000 + n``; ids already on the record are kept), fixed
-  fields and their parent's key.
+Collection declarations are read by :mod:`sparring.engine.collections`.
 
 Declarations an operation can add: ``parent: {param, collection, field}`` (a nested path: 404
 when the parent does not exist; lists filter on it, reads check it, creates set it),
@@ -41,6 +25,7 @@ from dataclasses import dataclass, field
 from sparring.engine import timestamps
 from sparring.engine.errors import ApiError
 from sparring.engine.paging import Page, paging_style
+from sparring.engine.collections import CollectionSpec
 from sparring.engine.store import Collection, Namespace, Range, Record
 
 if t.TYPE_CHECKING:
@@ -69,105 +54,6 @@ class Result:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class CollectionSpec:
-    """A collection's declaration under ``x-sparring.collections``, read once."""
-
-    def __init__(self, name: str, decl: dict, partner: "Partner") -> None:
-        self.name = name
-        self.key = decl.get("key", "id")
-        self.generate = decl.get("generate", "integer")  # integer | uuid | client
-        schema_name = decl.get("schema")
-        schemas = partner.spec.get("components", {}).get("schemas", {})
-        if schema_name and schema_name not in schemas:
-            raise ValueError(f"collection {name}: schema {schema_name} is not in components/schemas")
-        self.schema = schemas.get(schema_name, {}) if schema_name else {}
-        ts = decl.get("timestamps") or {}
-        self.created = ts.get("created")
-        self.modified = ts.get("modified")
-        self.format_time = timestamps.formatter(ts.get("style", "utc-seconds"))
-        soft = decl.get("soft-delete") or {}
-        self.soft_field = soft.get("field")
-        self.soft_value = soft.get("deleted-value")
-        self.server_owned: dict = dict(decl.get("server-owned") or {})
-        self.unique: list[str] = list(decl.get("unique", []))
-        self.sortable: list[str] = list(decl.get("sortable", []))
-        self.default_sort = decl.get("default-sort", self.key)
-        self.immutable: list[str] = list(decl.get("immutable", []))
-        self.references: dict[str, str] = dict(decl.get("references") or {})
-        self.expand: dict[str, dict] = {name: dict(e) for name, e in (decl.get("expand") or {}).items()}
-        for name, e in self.expand.items():
-            if "from" in e and e["from"] not in self.references:
-                raise ValueError(f"collection {name}: expand {name} is from {e['from']}, which declares no reference")
-        self.expand_names = {name.lower(): name for name in self.expand}
-        self.nested: dict[str, dict] = {f: dict(n) for f, n in (decl.get("nested") or {}).items()}
-        self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand] \
-            if decl.get("project") else None
-        self.indexed = [*self.sortable, *self.unique, *decl.get("indexed", []),
-                        *(f for f in (self.created, self.modified, self.soft_field) if f)]
-
-    def coerce_key(self, value: t.Any) -> t.Any:
-        """A key as the store holds it (``numeric-string`` keys are strings, even from an integer list)."""
-        if self.generate == "numeric-string" and value is not None:
-            return str(value)
-        return value
-
-    def project(self, record: Record) -> Record:
-        """The record as responses show it (see ``project``)."""
-        if self.fields is None:
-            return record
-        return {f: record[f] for f in self.fields if f in record}
-
-    def number_nested(self, record: Record, old: Record | None = None) -> None:
-        """Give new entries of the ``nested`` arrays their ids, fixed fields and parent key."""
-        for field_name, decl in self.nested.items():
-            entries = record.get(field_name)
-            if not isinstance(entries, list):
-                continue
-            key = decl.get("key", "id")
-            known = {e.get(key) for e in (old or {}).get(field_name) or [] if isinstance(e, dict)}
-            pk = record.get(self.key)
-            base = pk * 1000 if isinstance(pk, int) else 0
-            used = {e.get(key) for e in entries if isinstance(e, dict) and e.get(key) in known}
-            nxt = max([base, *(k for k in used if isinstance(k, int))]) + 1
-            for entry in entries:
-                if not isinstance(entry, dict):
-                    continue
-                if entry.get(key) not in known or entry.get(key) is None:
-                    while nxt in used:
-                        nxt += 1
-                    entry[key] = nxt
-                    used.add(nxt)
-                entry.update(decl.get("server-owned") or {})
-                if decl.get("parent-field"):
-                    entry[decl["parent-field"]] = pk
-
-    @property
-    def time_fields(self) -> set[str]:
-        return {f for f in (self.created, self.modified) if f}
-
-    def new_collection(self) -> Collection:
-        return Collection(self.name, self.key, self.indexed)
-
-    def blank(self) -> Record:
-        """Values for the fields a client did not send: empty for required fields, null when nullable."""
-        record: Record = {}
-        required = set(self.schema.get("required", []))
-        for prop, schema in self.schema.get("properties", {}).items():
-            if schema.get("nullable"):
-                record[prop] = None
-            elif prop in required:
-                record[prop] = _empty(schema)
-        return record
-
-
-def _empty(schema: dict) -> t.Any:
-    if "default" in schema:
-        return schema["default"]
-    return {"string": "", "integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}.get(
-        schema.get("type", "string"), None
-    )
-
-
 @dataclass
 class PartnerEnv:
     """What every action of one partner shares: its state, clock, credentials and business rules."""
@@ -187,6 +73,17 @@ class PartnerEnv:
         return function
 
 
+def _body_properties(operation: dict) -> frozenset[str] | None:
+    """The property names the operation's request body schema declares (None: any)."""
+    names: set[str] = set()
+    for media in (operation.get("requestBody") or {}).get("content", {}).values():
+        properties = (media.get("schema") or {}).get("properties")
+        if properties is None:
+            return None
+        names |= set(properties)
+    return frozenset(names) if names else None
+
+
 class Action:
     """Base of every action: knows its operation, its collection and the partner's environment.
 
@@ -201,6 +98,7 @@ class Action:
         self.decl = operation.declaration
         self.namespace = env.namespace
         self.clock = env.clock
+        self.accepted = _body_properties(operation.spec)
         name = self.decl.get("collection")
         if name is not None and name not in env.collections:
             raise ValueError(f"{operation.id}: collection {name!r} is not declared")
@@ -336,13 +234,16 @@ class Action:
 
     def writable(self, body: t.Any) -> dict:
         """The body's fields less the server-owned ones and the expandable children (the key stays:
-        upserts match on it)."""
+        upserts match on it). Fields the request schema does not name are dropped, as a server
+        that binds JSON to a model does: a spec that refuses them says ``additionalProperties:
+        false`` and validation answers 400 first."""
         if not isinstance(body, dict):
             return {}
         owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand)
         if self.expand_body:
             owned.add(self.expand_body)
-        return {k: v for k, v in body.items() if k not in owned}
+        accepted = self.accepted
+        return {k: v for k, v in body.items() if k not in owned and (accepted is None or k in accepted)}
 
     def __call__(self, call: Call) -> Result:
         raise NotImplementedError

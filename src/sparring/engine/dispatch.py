@@ -27,21 +27,24 @@ from sparring.validation import PARSED_PARAMS
 
 log = logging.getLogger("sparring.dispatch")
 
-def _json(body: t.Any) -> bytes:
-    return orjson.dumps(body)
+def json_bytes(body: t.Any) -> bytes:
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # e.g. a lone surrogate a client sent as \udXXX: valid JSON, invalid UTF-8
+        return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 def render(result: Result) -> Response:
     if result.body is None and result.status in (204, 304):
         return Response(status_code=result.status, headers=result.headers)
-    return Response(_json(result.body), result.status, result.headers, media_type="application/json")
+    return Response(json_bytes(result.body), result.status, result.headers, media_type="application/json")
 
 
 def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
     body = style.render(error, instance)
     if body is None:
         return Response(status_code=style.status(error), headers=error.headers)
-    return Response(_json(body), style.status(error), error.headers, media_type=style.media_type)
+    return Response(json_bytes(body), style.status(error), error.headers, media_type=style.media_type)
 
 
 class Dispatcher:
@@ -173,7 +176,7 @@ class Engine:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":  # nothing to start or stop: state is built with the app
-            while (message := await receive())["type"] != "lifespan.shutdown":
+            while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -12,7 +12,6 @@ the vendor answers without a body: ``errors: {style: validation-problem-details,
 from __future__ import annotations
 
 import copy
-import typing as t
 from dataclasses import dataclass, field
 from http import HTTPStatus
 

@@ -1,0 +1,132 @@
+"""A collection's declaration under ``x-sparring.collections``, read once when the app starts.
+
+It knows how keys are made, which fields are timestamps, soft-delete markers, server-owned,
+unique, immutable or references, and how a stored record is shaped for a response.
+
+Declarations a collection can add to its CRUD (all optional; see README "Declaring behaviour"):
+
+- ``generate: integer | numeric-string | uuid | client``: how new keys are made
+  (``numeric-string``: integer ids written as strings, ``"12321"``);
+- ``unique: [field]``: a repeat is refused with 409 where the operation documents 409, else with a
+  400 validation error naming the field;
+- ``immutable: [field]``: set on create; a later write with another value is a 400 naming it;
+- ``references: {field: collection}``: a written value must be the key of a record there (400);
+- ``project: true``: responses carry only the schema's properties, so fields the record keeps for
+  the server (a parent key, a request-only field) stay internal;
+- ``expand: {name: {from: field}}`` (the record that ``references`` field points at) or
+  ``{name: {collection: c, where: field}}`` (the records of ``c`` whose ``field`` is this key):
+  child objects a response carries only when the operation's ``expand`` parameter names them;
+  request bodies never write them;
+- ``nested: {field: {key: id, server-owned: {...}, parent-field: f}}``: an array of sub-records
+  whose entries get an id (``parent key * 1000 + n``; ids already on the record are kept), fixed
+  fields and their parent's key.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from sparring.engine import timestamps
+from sparring.engine.store import Collection, Record
+
+if t.TYPE_CHECKING:
+    from sparring.catalog import Partner
+
+
+class CollectionSpec:
+    """A collection's declaration under ``x-sparring.collections``, read once."""
+
+    def __init__(self, name: str, decl: dict, partner: "Partner") -> None:
+        self.name = name
+        self.key = decl.get("key", "id")
+        self.generate = decl.get("generate", "integer")  # integer | uuid | client
+        schema_name = decl.get("schema")
+        schemas = partner.spec.get("components", {}).get("schemas", {})
+        if schema_name and schema_name not in schemas:
+            raise ValueError(f"collection {name}: schema {schema_name} is not in components/schemas")
+        self.schema = schemas.get(schema_name, {}) if schema_name else {}
+        ts = decl.get("timestamps") or {}
+        self.created = ts.get("created")
+        self.modified = ts.get("modified")
+        self.format_time = timestamps.formatter(ts.get("style", "utc-seconds"))
+        soft = decl.get("soft-delete") or {}
+        self.soft_field = soft.get("field")
+        self.soft_value = soft.get("deleted-value")
+        self.server_owned: dict = dict(decl.get("server-owned") or {})
+        self.unique: list[str] = list(decl.get("unique", []))
+        self.sortable: list[str] = list(decl.get("sortable", []))
+        self.default_sort = decl.get("default-sort", self.key)
+        self.immutable: list[str] = list(decl.get("immutable", []))
+        self.references: dict[str, str] = dict(decl.get("references") or {})
+        self.expand: dict[str, dict] = {name: dict(e) for name, e in (decl.get("expand") or {}).items()}
+        for name, e in self.expand.items():
+            if "from" in e and e["from"] not in self.references:
+                raise ValueError(f"collection {name}: expand {name} is from {e['from']}, which declares no reference")
+        self.expand_names = {name.lower(): name for name in self.expand}
+        self.nested: dict[str, dict] = {f: dict(n) for f, n in (decl.get("nested") or {}).items()}
+        self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand] \
+            if decl.get("project") else None
+        self.indexed = [*self.sortable, *self.unique, *decl.get("indexed", []),
+                        *(f for f in (self.created, self.modified, self.soft_field) if f)]
+
+    def coerce_key(self, value: t.Any) -> t.Any:
+        """A key as the store holds it (``numeric-string`` keys are strings, even from an integer list)."""
+        if self.generate == "numeric-string" and value is not None:
+            return str(value)
+        return value
+
+    def project(self, record: Record) -> Record:
+        """The record as responses show it (see ``project``)."""
+        if self.fields is None:
+            return record
+        return {f: record[f] for f in self.fields if f in record}
+
+    def number_nested(self, record: Record, old: Record | None = None) -> None:
+        """Give new entries of the ``nested`` arrays their ids, fixed fields and parent key."""
+        for field_name, decl in self.nested.items():
+            entries = record.get(field_name)
+            if not isinstance(entries, list):
+                continue
+            key = decl.get("key", "id")
+            known = {e.get(key) for e in (old or {}).get(field_name) or [] if isinstance(e, dict)}
+            pk = record.get(self.key)
+            base = pk * 1000 if isinstance(pk, int) else 0
+            used = {e.get(key) for e in entries if isinstance(e, dict) and e.get(key) in known}
+            nxt = max([base, *(k for k in used if isinstance(k, int))]) + 1
+            for entry in entries:
+                if not isinstance(entry, dict):
+                    continue
+                if entry.get(key) not in known or entry.get(key) is None:
+                    while nxt in used:
+                        nxt += 1
+                    entry[key] = nxt
+                    used.add(nxt)
+                entry.update(decl.get("server-owned") or {})
+                if decl.get("parent-field"):
+                    entry[decl["parent-field"]] = pk
+
+    @property
+    def time_fields(self) -> set[str]:
+        return {f for f in (self.created, self.modified) if f}
+
+    def new_collection(self) -> Collection:
+        return Collection(self.name, self.key, self.indexed)
+
+    def blank(self) -> Record:
+        """Values for the fields a client did not send: empty for required fields, null when nullable."""
+        record: Record = {}
+        required = set(self.schema.get("required", []))
+        for prop, schema in self.schema.get("properties", {}).items():
+            if schema.get("nullable"):
+                record[prop] = None
+            elif prop in required:
+                record[prop] = _empty(schema)
+        return record
+
+
+def _empty(schema: dict) -> t.Any:
+    if "default" in schema:
+        return schema["default"]
+    return {"string": "", "integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}.get(
+        schema.get("type", "string"), None
+    )
