@@ -62,8 +62,11 @@ def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
     for client in info["clients"]:
         secret = client.get("client_secret") or client.get("token", "")
         label = "client_secret" if client.get("client_secret") else "token"
-        perms = ",".join(client.get("permissions") or client.get("scopes") or []) or "-"
-        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} permissions {perms}")
+        if client.get("permissions"):
+            rights = "permissions " + ",".join(client["permissions"])
+        else:
+            rights = "scopes " + (",".join(client.get("scopes") or []) or "none")
+        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}")
 
 
 def cmd_specs(args: argparse.Namespace) -> int:
