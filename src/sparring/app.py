@@ -30,8 +30,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sparring import admin
 from sparring.auth import IssueToken
 from sparring.catalog import Partner, SpecError, load_partners
-from sparring.engine.dispatch import Dispatcher, Engine, json_bytes, render_error
-from sparring.engine.errors import ApiError, style_named
+from sparring.engine.dispatch import Dispatcher, Engine, error_parts, render_error
+from sparring.engine.errors import ApiError
 from sparring.runtime import Runtime, Served
 from sparring.validation import VALIDATORS, FieldErrors, MalformedBody, RequestValidation
 
@@ -103,13 +103,8 @@ class Sparring:
         await self.inner(scope, receive, send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        served = self.runtime.partner_for(scope["path"])
         error = ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-        if served is None:
-            response = render_error(error, style_named("problem-details"), scope["path"])
-        else:
-            response = render_error(error, served.style, scope["path"])
-        await response(scope, receive, send)
+        await render_error(error, self.runtime.style_for(scope["path"]), scope["path"])(scope, receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -198,17 +193,10 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
     def handle_error(request, exc: Exception):
         path = request.url.path
         served = runtime.partner_for(path)
-        style = served.style if served else style_named("problem-details")
         error = to_api_error(exc, served, path)
-        body = style.render(error, path)
-        return ConnexionResponse(
-            status_code=style.status(error),
-            mimetype=style.media_type if body is not None else None,
-            content_type=style.media_type if body is not None else None,
-            body=json_bytes(body) if body is not None else b"",
-            headers=error.headers,
-            is_streamed=False,
-        )
+        status, media_type, body = error_parts(error, runtime.style_for(path), path)
+        return ConnexionResponse(status_code=status, mimetype=media_type, content_type=media_type, body=body,
+                                 headers=error.headers, is_streamed=False)
 
     # ProblemException too: connexion registers its own handler for it, which the MRO would prefer.
     for exc_class in (ProblemException, HTTPException, ApiError, Exception):

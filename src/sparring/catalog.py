@@ -7,7 +7,6 @@ state, fixtures, fuzzing, docs) is read from that file and its fixture recipe
 
 from __future__ import annotations
 
-import copy
 import os
 import typing as t
 from dataclasses import dataclass, field
@@ -125,8 +124,8 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
     try:
         with open(spec_path, encoding="utf-8") as fh:
             raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        validate(copy.deepcopy(raw))
-        resolver = RefResolver(copy.deepcopy(raw), absurl(str(spec_path.resolve())),
+        validate(raw)
+        resolver = RefResolver(raw, absurl(str(spec_path.resolve())),
                                recursion_limit_handler=permissive_object_on_recursion)
         resolver.resolve_references()
     except Exception as exc:  # yaml, the validator and prance raise unrelated types

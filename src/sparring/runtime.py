@@ -60,6 +60,11 @@ class Runtime:
             for served in self.served.values():
                 served.env.namespace.restore()
 
+    def style_for(self, path: str) -> ErrorStyle:
+        """The error style of the partner serving this path; RFC 7807 outside every partner."""
+        served = self.partner_for(path)
+        return served.style if served else style_named("problem-details")
+
     def partner_for(self, path: str) -> Served | None:
         for served in self.served.values():
             prefix = served.partner.prefix

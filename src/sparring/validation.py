@@ -29,8 +29,9 @@ from starlette.types import Scope
 
 Details = dict[str, list[str]]
 
-# scope["extensions"] key under which validation leaves (query params, path params), parsed
-PARSED_PARAMS = "sparring.params"
+# scope["extensions"] keys under which validation leaves what it parsed, for the engine to reuse:
+PARSED_PARAMS = "sparring.params"  # (query params, path params)
+PARSED_BODY = "sparring.body"  # a JSON body
 
 
 class FieldErrors(BadRequestProblem):
@@ -136,6 +137,7 @@ class BodyValidator(JSONRequestBodyValidator):
             body = json.loads(raw.decode(self._encoding))
             if b"\\ud" in raw.lower():  # an escaped surrogate: fine only as half of a pair
                 json.dumps(body, ensure_ascii=False).encode("utf-8")
+            scope.setdefault("extensions", {})[PARSED_BODY] = body
             return body
         except UnicodeEncodeError:
             raise MalformedBody(detail="The request body holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF).") from None

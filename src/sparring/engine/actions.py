@@ -192,10 +192,13 @@ class Action:
                 continue
             clashes, _ = self.collection.query(sort=field_name, where=[Range.equal(field_name, value)], limit=2)
             if any(c[self.spec.key] != pk for c in clashes):
-                message = f"Another record already has this {field_name}."
-                if 409 in self.documented:
-                    raise ApiError(409, message, "conflict", headers={})
-                raise ApiError.validation({field_name: [f"{field_name} '{value}' is already in use."]})
+                raise self.conflict(field_name, f"{field_name} '{value}' is already in use.")
+
+    def conflict(self, field_name: str, message: str) -> ApiError:
+        """A clash with a stored record: 409 where the operation documents it, else a 400 naming the field."""
+        if 409 in self.documented:
+            return ApiError(409, message, "conflict")
+        return ApiError.validation({field_name: [message]})
 
     def check_references(self, record: Record, old: Record | None) -> None:
         bad = {}
@@ -324,18 +327,6 @@ class List(Action):
         return Result(self.status(200), body, headers)
 
 
-def _range_op(kind: str):
-    def make(field_name: str, value: t.Any, decl: dict) -> Range:
-        return {
-            "eq": Range(field_name, value, value),
-            "gte": Range(field_name, low=value),
-            "gt": Range(field_name, low=value, low_inclusive=False),
-            "lte": Range(field_name, high=value),
-            "lt": Range(field_name, high=value, high_inclusive=False),
-        }[kind]
-    return make
-
-
 def _in_op(field_name: str, value: t.Any, decl: dict):
     wanted = set(value if isinstance(value, list) else [value])
     return lambda record: record.get(field_name) in wanted
@@ -348,7 +339,15 @@ def _contains_op(field_name: str, value: t.Any, decl: dict):
     return lambda record: any(needle in str(record.get(f) or "").casefold() for f in fields)
 
 
-_OPS = {op: _range_op(op) for op in ("eq", "gte", "gt", "lte", "lt")} | {"in": _in_op, "contains": _contains_op}
+_OPS = {
+    "eq": lambda f, value, decl: Range.equal(f, value),
+    "gte": lambda f, value, decl: Range(f, low=value),
+    "gt": lambda f, value, decl: Range(f, low=value, low_inclusive=False),
+    "lte": lambda f, value, decl: Range(f, high=value),
+    "lt": lambda f, value, decl: Range(f, high=value, high_inclusive=False),
+    "in": _in_op,
+    "contains": _contains_op,
+}
 
 
 class Create(Action):
@@ -376,7 +375,7 @@ class Create(Action):
             if self.parent:
                 record[self.parent["field"]] = parent
             if record[self.spec.key] in self.collection:
-                raise ApiError(409, f"A record with {self.spec.key} {record[self.spec.key]} already exists.", "conflict")
+                raise self.conflict(self.spec.key, f"A record with {self.spec.key} {record[self.spec.key]} already exists.")
             return Result(self.status(201, 200), self.out(self.save(call, record, None), call))
 
 
@@ -459,7 +458,7 @@ class SoftDelete(Action):
             self.stamp(record, created=False)
             record = self.collection.put(record)
         status = self.status(204, 200)
-        return Result(status, None if status == 204 else record)
+        return Result(status, None if status == 204 else self.out(record, call))
 
 
 class Rule(Action):

@@ -39,7 +39,7 @@ class CollectionSpec:
     def __init__(self, name: str, decl: dict, partner: "Partner") -> None:
         self.name = name
         self.key = decl.get("key", "id")
-        self.generate = decl.get("generate", "integer")  # integer | uuid | client
+        self.generate = decl.get("generate", "integer")  # integer | numeric-string | uuid | client
         schema_name = decl.get("schema")
         schemas = partner.spec.get("components", {}).get("schemas", {})
         if schema_name and schema_name not in schemas:
@@ -48,6 +48,7 @@ class CollectionSpec:
         ts = decl.get("timestamps") or {}
         self.created = ts.get("created")
         self.modified = ts.get("modified")
+        self.time_fields = {f for f in (self.created, self.modified) if f}
         self.format_time = timestamps.formatter(ts.get("style", "utc-seconds"))
         soft = decl.get("soft-delete") or {}
         self.soft_field = soft.get("field")
@@ -59,9 +60,9 @@ class CollectionSpec:
         self.immutable: list[str] = list(decl.get("immutable", []))
         self.references: dict[str, str] = dict(decl.get("references") or {})
         self.expand: dict[str, dict] = {name: dict(e) for name, e in (decl.get("expand") or {}).items()}
-        for name, e in self.expand.items():
+        for child, e in self.expand.items():
             if "from" in e and e["from"] not in self.references:
-                raise ValueError(f"collection {name}: expand {name} is from {e['from']}, which declares no reference")
+                raise ValueError(f"collection {name}: expand {child} is from {e['from']}, which declares no reference")
         self.expand_names = {name.lower(): name for name in self.expand}
         self.nested: dict[str, dict] = {f: dict(n) for f, n in (decl.get("nested") or {}).items()}
         self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand] \
@@ -104,10 +105,6 @@ class CollectionSpec:
                 entry.update(decl.get("server-owned") or {})
                 if decl.get("parent-field"):
                     entry[decl["parent-field"]] = pk
-
-    @property
-    def time_fields(self) -> set[str]:
-        return {f for f in (self.created, self.modified) if f}
 
     def new_collection(self) -> Collection:
         return Collection(self.name, self.key, self.indexed)

@@ -23,7 +23,7 @@ from starlette.types import Receive, Scope, Send
 
 from sparring.engine.actions import ACTIONS, Action, Call, PartnerEnv, Result
 from sparring.engine.errors import ApiError, ErrorStyle
-from sparring.validation import PARSED_PARAMS
+from sparring.validation import PARSED_BODY, PARSED_PARAMS
 
 log = logging.getLogger("sparring.dispatch")
 
@@ -40,11 +40,17 @@ def render(result: Result) -> Response:
     return Response(json_bytes(result.body), result.status, result.headers, media_type="application/json")
 
 
-def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
+def error_parts(error: ApiError, style: ErrorStyle, instance: str) -> tuple[int, str | None, bytes]:
+    """(status, media type or None, body) of an error in the partner's style."""
     body = style.render(error, instance)
     if body is None:
-        return Response(status_code=style.status(error), headers=error.headers)
-    return Response(json_bytes(body), style.status(error), error.headers, media_type=style.media_type)
+        return style.status(error), None, b""
+    return style.status(error), style.media_type, json_bytes(body)
+
+
+def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
+    status, media_type, body = error_parts(error, style, instance)
+    return Response(body, status, error.headers, media_type=media_type)
 
 
 class Dispatcher:
@@ -77,15 +83,12 @@ class Endpoint:
     """One operation: parameters in, action, response out."""
 
     def __init__(self, action: Action, env: PartnerEnv, style: ErrorStyle) -> None:
-        from connexion.uri_parsing import OpenAPIURIParser
-
         op = action.operation
         self.action = action
         self.style = style
         self.require = env.auth.require
         self.permission = op.declaration.get("permission")
         params = op.spec.get("parameters", [])
-        self.uri_parser = OpenAPIURIParser(params, op.spec.get("requestBody", {}))
         self.defaults = {p["name"]: p["schema"]["default"] for p in params
                          if p.get("in") == "query" and "default" in p.get("schema", {})}
         self.headers = [p["name"] for p in params if p.get("in") == "header"]
@@ -116,15 +119,9 @@ class Endpoint:
 
     async def _params(self, request: Request) -> dict[str, t.Any]:
         params = dict(self.defaults)
-        parsed = request.scope.get("extensions", {}).get(PARSED_PARAMS)
-        if parsed is not None:  # request validation parsed them already
-            params.update(parsed[0])
-            params.update(parsed[1])
-        else:
-            if request.scope.get("query_string"):
-                query = request.query_params
-                params.update(self.uri_parser.resolve_query({k: query.getlist(k) for k in query}))
-            params.update(self.uri_parser.resolve_path(request.scope.get("path_params", {})))
+        query, path = request.scope["extensions"][PARSED_PARAMS]  # parsed by request validation
+        params.update(query)
+        params.update(path)
         for name in self.headers:
             if name in request.headers:
                 params[name] = request.headers[name]
@@ -132,6 +129,9 @@ class Endpoint:
 
     async def _body(self, request: Request) -> t.Any:
         if self.json:
+            extensions = request.scope.get("extensions", {})
+            if PARSED_BODY in extensions:  # parsed (and validated) by request validation
+                return extensions[PARSED_BODY]
             raw = await request.body()
             try:
                 return json.loads(raw) if raw else None

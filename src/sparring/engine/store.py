@@ -206,7 +206,8 @@ class Collection:
         return [clone(r) for r in found] if copy else list(found)
 
     def records(self) -> t.Iterator[Record]:
-        """Every record in key order (fixtures, snapshots and tests; not for request paths)."""
+        """Every record in key order, copied: a scan, for fixtures, snapshots and free-text search,
+        never for a get or a page."""
         return (clone(r) for r in self._indexes[self.key])
 
 
