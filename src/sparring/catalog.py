@@ -1,4 +1,5 @@
-"""Finds the partner specs, resolves and validates them, and reads their ``x-sparring`` declarations.
+"""Finds the partner specs, resolves and validates them, and checks and parses their ``x-sparring``
+declarations (:mod:`sparring.declarations`).
 
 A partner is one file ``spec/<name>.yaml``. Everything sparring does for it (routes, validation,
 state, fixtures, fuzzing, docs) is read from that file and its fixture recipe
@@ -14,6 +15,9 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
+
+from sparring import declarations
+from sparring.declarations import PartnerDeclaration
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -53,9 +57,11 @@ class Partner:
     spec: dict  # fully resolved: no $ref left
     fixture_path: Path | None = None
     operations: dict[str, Operation] = field(default_factory=dict)
+    declarations: PartnerDeclaration | None = None  # set by load_partner: the checked, typed x-sparring
 
     @property
     def config(self) -> dict:
+        """The raw top-level ``x-sparring`` block; read ``declarations`` instead."""
         return self.spec.get("x-sparring", {})
 
     @property
@@ -64,11 +70,15 @@ class Partner:
 
     @property
     def prefix(self) -> str:
+        if self.declarations is not None:
+            return self.declarations.prefix
         return self.config.get("prefix", f"/{self.name}").rstrip("/")
 
     @property
     def servable(self) -> bool:
         """False for a spec no operation of which declares an ``x-sparring`` action yet (spec only)."""
+        if self.declarations is not None:
+            return self.declarations.servable
         return any(op.declaration.get("action") for op in self.operations.values())
 
     @property
@@ -124,6 +134,13 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
     try:
         with open(spec_path, encoding="utf-8") as fh:
             raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception as exc:
+        raise SpecError(f"{spec_path}: {str(exc).splitlines()[0]}") from exc
+    try:
+        declarations.check_document(raw, str(spec_path))  # first: a typo is named by its path in the file
+    except declarations.DeclarationError as exc:
+        raise SpecError(str(exc)) from exc
+    try:
         validate(raw)
         resolver = RefResolver(raw, absurl(str(spec_path.resolve())),
                                recursion_limit_handler=permissive_object_on_recursion)
@@ -137,6 +154,10 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
     fixtures_dir = fixtures_dir or data_dir("fixtures")
     partner = Partner(name, spec_path, spec, fixtures_dir / f"{name}.yaml")
     partner.operations = _operations(spec, spec_path)
+    try:
+        partner.declarations = declarations.parse_partner(spec, name, str(spec_path))
+    except declarations.DeclarationError as exc:
+        raise SpecError(str(exc)) from exc
     return partner
 
 
