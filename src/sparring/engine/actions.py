@@ -54,6 +54,14 @@ class PartnerEnv:
         """The current time in that collection's own timestamp style."""
         return self.collections[collection].format_time(self.clock.now())
 
+    def touch(self, collection: str, record: Record) -> Record:
+        """Stamp the modified field (if that collection declares one) of a record a rule changes in
+        a collection other than its own, in that collection's own style."""
+        spec = self.collections[collection]
+        if spec.modified:
+            record[spec.modified] = self.now(collection)
+        return record
+
 
 def _body_properties(operation: dict) -> frozenset[str] | None:
     """The property names the operation's request body schema declares (None: any)."""

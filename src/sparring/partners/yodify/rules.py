@@ -136,8 +136,7 @@ def confirm_order(action: Action, call: Call) -> Result:
             sku = skus.get(item.get("sku_id"))
             if sku is not None and not sku.get("always_in_stock"):
                 sku["inventory"] = (sku.get("inventory") or 0) - (item.get("quantity") or 0)
-                sku["modified_on"] = action.env.now("skus")
-                skus.put(sku)
+                skus.put(action.env.touch("skus", sku))
         order["order_status"] = "StockConfirmed"
     return Result(200, action.out(action.collection(call).put(order), call))
 
@@ -193,7 +192,7 @@ def shipment_before_save(action: Action, call: Call, record: Record, old: Record
         record["shipped_date"] = _now(action)
     if old is None:
         order["order_status"] = "Shipped" if _all_shipped(action, call, order, record) else "PartiallyShipped"
-        orders.put(order)
+        orders.put(action.env.touch("orders", order))
     return record
 
 
