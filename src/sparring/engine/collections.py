@@ -19,7 +19,10 @@ Declarations a collection can add to its CRUD (all optional; see README "Declari
   request bodies never write them;
 - ``nested: {field: {key: id, server-owned: {...}, parent-field: f}}``: an array of sub-records
   whose entries get an id (``parent key * 1000 + n``; ids already on the record are kept), fixed
-  fields and their parent's key.
+  fields and their parent's key;
+- ``nested-writes: {field: {collection, link, match, before-save}}``: arrays of the request body
+  whose entries create, update or link records of another collection in the same request
+  (``engine/nested_writes.py``).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class CollectionSpec:
                 raise ValueError(f"collection {name}: expand {child} is from {e['from']}, which declares no reference")
         self.expand_names = {name.lower(): name for name in self.expand}
         self.nested: dict[str, dict] = {f: dict(n) for f, n in (decl.get("nested") or {}).items()}
+        self.nested_writes: dict[str, dict] = {f: dict(n) for f, n in (decl.get("nested-writes") or {}).items()}
         self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand] \
             if decl.get("project") else None
         self.indexed = [*self.sortable, *self.unique, *decl.get("indexed", []),
