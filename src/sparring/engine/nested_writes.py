@@ -85,9 +85,9 @@ class ChildArray:
         return None
 
     def write(self, call: Call, entry: Record, parent_key: t.Any) -> Record:
+        old = self.existing(call, entry, parent_key)
         entry = {k: v for k, v in entry.items() if k not in self.lookup_only}
         child_call = replace(call, body=entry)
-        old = self.existing(call, entry, parent_key)
         writer, spec = self.writer, self.spec
         if old is None:
             record = spec.blank()
