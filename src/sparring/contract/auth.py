@@ -73,14 +73,19 @@ def token_path(spec: dict) -> str | None:
     """Where client credentials are exchanged: a path below the partner's base URL
     (``x-sparring.auth.token-path``, or an oauth2 ``tokenUrl`` under the spec's server path), else
     the ``tokenUrl`` itself: a URL, or a path from the host (starting with ``//`` here)."""
-    declared = (spec.get("x-sparring", {}).get("auth") or {}).get("token-path")
-    if declared:
-        return declared
+    auth = spec.get("x-sparring", {}).get("auth") or {}
+    if auth.get("token-path"):
+        return auth["token-path"]
+    # a relative tokenUrl names sparring's own endpoint; a partner whose auth kind issues no
+    # tokens (fixed demo bearer tokens) keeps one only because OpenAPI requires it
+    relative_ok = auth.get("kind") in (None, "oauth2-client-credentials")
     for scheme in security_schemes(spec).values():
         url = (scheme.get("flows", {}).get("clientCredentials") or {}).get("tokenUrl")
         if url:
             if "://" in url:
                 return url
+            if not relative_ok:
+                continue
             server = urlsplit((spec.get("servers") or [{}])[0].get("url", "")).path.rstrip("/")
             return url[len(server):] if server and url.startswith(server + "/") else "/" + url if url.startswith("/") else url
     return None
