@@ -17,6 +17,7 @@ from sparring.control.access import AdminAccess
 from sparring.engine.errors import ApiError
 from sparring.http import adapter
 from sparring.http.endpoint import render_error
+from sparring.http.leniency import DEVIATIONS
 from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large
 from sparring.runtime import Runtime
 
@@ -36,6 +37,9 @@ class Sparring:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            # made here, so every copy of the scope further in shares them: what lenient mode
+            # accepted although the docs do not allow it (http/leniency.py), for the journal
+            scope.setdefault("extensions", {}).setdefault(DEVIATIONS, [])
             path = scope["path"]
             length = declared_length(scope)
             if length is not None and length > MAX_BODY_BYTES:
