@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sparring import control
@@ -41,20 +42,26 @@ class Sparring:
             # accepted although the docs do not allow it (http/leniency.py), for the journal
             scope.setdefault("extensions", {}).setdefault(DEVIATIONS, [])
             path = scope["path"]
+            is_control = path == "/" or path.startswith(control.PREFIX)
             length = declared_length(scope)
             if length is not None and length > MAX_BODY_BYTES:
-                response = render_error(too_large(), self.runtime.style_for(path), path)
-                return await response(scope, receive, send)
+                return await self._error(too_large(), is_control, scope, receive, send)
             receive = limited(receive, self.read_timeout)
-            if path == "/" or path.startswith(control.PREFIX):
-                return await self._control(scope, receive, send)
+            if is_control:
+                try:
+                    return await self.control(scope, receive, send)
+                except ApiError as error:  # the body limits, raised while a control route reads
+                    return await self._error(error, True, scope, receive, send)
         await self.inner(scope, receive, send)
 
-    async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await self.control(scope, receive, send)
-        except ApiError as error:  # the body limits, raised while a control route reads its body
-            await render_error(error, self.runtime.style_for(scope["path"]), scope["path"])(scope, receive, send)
+    async def _error(self, error: ApiError, is_control: bool, scope: Scope, receive: Receive, send: Send) -> None:
+        """An error in the partner's shape, or in the control API's (``{"error": message}``)."""
+        path = scope["path"]
+        if is_control:
+            response = JSONResponse({"error": error.message}, error.status, error.headers)
+        else:
+            response = render_error(error, self.runtime.style_for(path), path)
+        await response(scope, receive, send)
 
 
 def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *, seed: int = 0,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import typing as t
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -127,8 +128,8 @@ async def _json(request: Request) -> dict:
 def _index_html(info: dict) -> str:
     rows = "".join(
         f"<li><b>{html.escape(p['title'])}</b> ({html.escape(p['name'])}, {p['operations']} operations): "
-        f"<a href=\"{html.escape(p['docs_url'])}\">Swagger UI</a> · "
-        f"<a href=\"{html.escape(p['openapi_url'])}\">openapi.json</a> · base URL <code>{html.escape(p['base_url'])}</code></li>"
+        f"<a href=\"{html.escape(urlsplit(p['docs_url']).path)}\">Swagger UI</a> · "
+        f"<a href=\"{html.escape(urlsplit(p['openapi_url']).path)}\">openapi.json</a> · base URL <code>{html.escape(p['base_url'])}</code></li>"
         for p in info["partners"])
     return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>sparring</title></head><body>"
             f"<h1>sparring</h1><p>Seed {info['seed']}. Partners served:</p><ul>{rows}</ul>"
