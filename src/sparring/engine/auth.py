@@ -192,5 +192,7 @@ class IssueToken:
         client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
         client = self.env.auth.authenticate_client(client_id, secret)
         if client is None:
-            raise ApiError(401, "The client id or secret is not valid.", "unauthorized")
+            # RFC 6749 5.2: a failed client authentication names the scheme the client may use
+            raise ApiError(401, "The client id or secret is not valid.", "unauthorized",
+                           headers={"WWW-Authenticate": 'Basic realm="token"'})
         return Result(200, self.env.auth.issue(client), {"Cache-Control": "no-store"})

@@ -34,6 +34,8 @@ def render(result: Result) -> Response:
 
 
 def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
+    if error.status == 401 and "WWW-Authenticate" not in error.headers:  # RFC 9110 15.5.2: a 401 names a scheme
+        error.headers["WWW-Authenticate"] = "Bearer"
     status, media_type, body = error_parts(error, style, instance)
     return Response(body, status, error.headers, media_type=media_type)
 
