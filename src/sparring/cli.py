@@ -77,8 +77,8 @@ def cmd_specs(args: argparse.Namespace) -> int:
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
-    from sparring.auth import PartnerAuth
-    from sparring.clock import Clock
+    from sparring.engine.auth import PartnerAuth
+    from sparring.engine.clock import Clock
 
     partners = load_partners([args.partner_name] if args.partner_name else None)
     out = {}

@@ -25,9 +25,11 @@ Declarations a collection can add to its CRUD (all optional; see README "Declari
 from __future__ import annotations
 
 import typing as t
+import uuid
 
 from sparring.engine import timestamps
-from sparring.engine.store import Collection, Record
+from sparring.engine.store import Record
+from sparring.engine.store.memory import Collection
 
 if t.TYPE_CHECKING:
     from sparring.catalog import Partner
@@ -105,6 +107,16 @@ class CollectionSpec:
                 entry.update(decl.get("server-owned") or {})
                 if decl.get("parent-field"):
                     entry[decl["parent-field"]] = pk
+
+    def new_key(self, collection: Collection, record: Record, make_uuid: t.Callable[[], t.Any] = uuid.uuid4) -> t.Any:
+        """The key of a new record: the client's, a uuid, or the collection's next integer
+        (written as a string for ``numeric-string``)."""
+        if self.generate == "client":
+            return record[self.key]
+        if self.generate == "uuid":
+            return str(make_uuid())
+        number = collection.next_id()
+        return str(number) if self.generate == "numeric-string" else number
 
     def new_collection(self) -> Collection:
         return Collection(self.name, self.key, self.indexed)

@@ -13,6 +13,8 @@ import typing as t
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from sparring.engine.registry import PAGING
+
 
 @dataclass
 class Page:
@@ -60,6 +62,7 @@ class PagingStyle:
         raise NotImplementedError
 
 
+@PAGING.register("value-total-count")
 class ValueTotalCount(PagingStyle):
     """``{value, totalCount, page, pageSize, pageCount, hasMore}`` plus X-Total-Count/X-Page headers."""
 
@@ -81,6 +84,7 @@ class ValueTotalCount(PagingStyle):
         return body, headers
 
 
+@PAGING.register("list-object")
 class ListObject(PagingStyle):
     """Stripe-like ``{object: "list", data, has_more, total_items, url, count}``."""
 
@@ -96,6 +100,7 @@ class ListObject(PagingStyle):
         return body, dict(self.headers)
 
 
+@PAGING.register("bare-array")
 class BareArray(PagingStyle):
     """A plain JSON array; the paging parameters still apply."""
 
@@ -103,6 +108,7 @@ class BareArray(PagingStyle):
         return page.items, dict(self.headers)
 
 
+@PAGING.register("laravel")
 class LaravelPaginator(PagingStyle):
     """Laravel's length-aware paginator: ``{data, current_page, last_page, per_page, total, ...}``."""
 
@@ -132,17 +138,5 @@ class LaravelPaginator(PagingStyle):
         return body, dict(self.headers)
 
 
-STYLES: dict[str, type[PagingStyle]] = {
-    "value-total-count": ValueTotalCount,
-    "list-object": ListObject,
-    "bare-array": BareArray,
-    "laravel": LaravelPaginator,
-}
-
-
 def paging_style(declaration: dict) -> PagingStyle:
-    name = declaration.get("style")
-    try:
-        return STYLES[name](declaration)
-    except KeyError:
-        raise ValueError(f"unknown paging style {name!r}; known: {', '.join(sorted(STYLES))}") from None
+    return PAGING.get(declaration.get("style"))(declaration)

@@ -1,9 +1,9 @@
 """The partners' authentication: issued bearer tokens, demo clients and their permissions.
 
-Each partner declares its scheme and demo clients under ``x-sparring.auth`` in its spec. connexion
-does the checking (a request without valid credentials never reaches an action); this module tells
-connexion what a valid credential is, issues tokens, and checks the per-operation permission an
-integration user needs (403 in the vendor's error shape when it lacks it).
+Each partner declares its scheme and demo clients under ``x-sparring.auth`` in its spec. The HTTP
+adapter (``sparring.http.security``) asks :meth:`PartnerAuth.token_info` whether a credential is
+valid, so a request without one never reaches an action; this module issues tokens and checks the
+per-operation permission an integration user needs (403 in the vendor's error shape when it lacks it).
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ import secrets
 import typing as t
 from dataclasses import dataclass, field
 
-from connexion.exceptions import OAuthResponseProblem
-from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler, OAuthSecurityHandler
-
-from sparring.clock import Clock
+from sparring.engine.clock import Clock
+from sparring.engine.context import Caller, Call, Result
 from sparring.engine.errors import ApiError
+from sparring.engine.registry import ACTIONS, AUTH_KINDS
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,11 @@ class Client:
     scopes: tuple[str, ...] = ()
     description: str = ""
     token: str | None = None  # a fixed token, for schemes without a token endpoint
+    bindings: tuple[tuple[str, t.Any], ...] = ()  # what the client is bound to: (tenant, uid), (customer, id)
+
+    @property
+    def caller(self) -> Caller:
+        return Caller(self.client_id, self.permissions, self.scopes, dict(self.bindings))
 
     @classmethod
     def from_declaration(cls, decl: dict) -> "Client":
@@ -44,24 +48,8 @@ class Client:
             scopes=tuple(decl.get("scopes", [])),
             description=decl.get("description", ""),
             token=decl.get("token"),
+            bindings=tuple(sorted((decl.get("bindings") or {}).items())),
         )
-
-
-class _Direct:
-    """Calls our credential function with the credential alone.
-
-    connexion's generic check inspects the function's signature on every request to decide which
-    keyword arguments to pass; ours always takes just the credential.
-    """
-
-    def _generic_check(self, func: t.Callable, exception_msg: str) -> t.Callable:
-        async def check(request, credential, *args, required_scopes=None):
-            info = func(credential)
-            if info is None:
-                raise OAuthResponseProblem(detail=exception_msg)
-            return info
-
-        return check
 
 
 def _b64(data: bytes) -> str:
@@ -72,21 +60,59 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+@dataclass(frozen=True)
+class AuthKind:
+    """What an ``auth.kind`` means: whether sparring issues tokens (a token endpoint with
+    ``action: issue-token``) or the demo clients carry fixed credentials."""
+
+    name: str
+    issues_tokens: bool
+    description: str
+
+
+for _kind in (
+    AuthKind("oauth2-client-credentials", True, "OAuth 2.0 client credentials: POST the token path, get a signed JWT"),
+    AuthKind("oauth2-bearer", False, "OAuth 2.0 bearer tokens issued elsewhere: the demo clients have fixed tokens"),
+    AuthKind("bearer", False, "a fixed bearer token per demo client (personal access tokens, API tokens)"),
+    AuthKind("api-key", False, "a fixed key per demo client, where the spec's apiKey scheme says (header, query)"),
+    AuthKind("none", False, "no credentials"),
+):
+    AUTH_KINDS.register(_kind.name)(_kind)
+
+
 @dataclass
 class PartnerAuth:
-    """Credentials and tokens of one partner."""
+    """Credentials and tokens of one partner. The token signing secret lives in the store's shared
+    values, so a token one worker issued is valid on every other."""
 
     partner: str
     declaration: dict
     clock: Clock
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    shared: t.Any = None
 
     def __post_init__(self) -> None:
-        self.kind = self.declaration.get("kind", "none")
+        self.kind = AUTH_KINDS.get(self.declaration.get("kind", "none")).name
         self.lifetime = int(self.declaration.get("token-lifetime", 3600))
         self.clients = {c.client_id: c for c in map(Client.from_declaration, self.declaration.get("clients", []))}
         self._static = {c.token: c for c in self.clients.values() if c.token}
         self._verified: dict[str, tuple[Client, float]] = {}  # token -> (client, expiry): skip HMAC and JSON
+        if self.shared is None:
+            self.shared = {}
+        self._secret: bytes | None = None
+
+    @property
+    def secret(self) -> bytes:
+        if self._secret is None:
+            name = f"token-secret:{self.partner}"
+            value = self.shared.get(name)
+            if value is None:
+                value = secrets.token_hex(32)
+                if hasattr(self.shared, "set"):
+                    self.shared.set(name, value)
+                else:
+                    self.shared[name] = value
+            self._secret = bytes.fromhex(value)
+        return self._secret
 
     # -- tokens -----------------------------------------------------------------------------------
 
@@ -108,13 +134,13 @@ class PartnerAuth:
         return {"access_token": f"{header}.{payload}.{signature}", "token_type": "bearer", "expires_in": self.lifetime - 1}
 
     def token_info(self, token: str) -> dict | None:
-        """What connexion hands the action as ``token_info``; None makes it answer 401."""
+        """The caller a credential belongs to (``{"sub", "scope", "caller"}``), or None: 401."""
         client = self._static.get(token)
         if client is None:
             client = self._verify_jwt(token)
         if client is None:
             return None
-        return {"sub": client.client_id, "scope": list(client.scopes), "client": client}
+        return {"sub": client.client_id, "scope": list(client.scopes), "caller": client.caller}
 
     def _verify_jwt(self, token: str) -> Client | None:
         known = self._verified.get(token)
@@ -147,32 +173,11 @@ class PartnerAuth:
     # -- permissions ------------------------------------------------------------------------------
 
     @staticmethod
-    def require(token_info: dict | None, permission: str | None) -> None:
-        if not permission or token_info is None:
+    def require(caller: Caller | None, permission: str | None) -> None:
+        if not permission or caller is None:
             return
-        client: Client = token_info["client"]
-        if permission not in client.permissions:
+        if permission not in caller.permissions:
             raise ApiError(403, f"This integration user lacks permission {permission}.", "forbidden")
-
-    # -- connexion wiring -------------------------------------------------------------------------
-
-    def security_map(self) -> dict[str, type]:
-        """Security handler classes bound to this partner, for ``add_api(security_map=...)``."""
-        token_info = self.token_info
-
-        class OAuth(_Direct, OAuthSecurityHandler):
-            def get_tokeninfo_func(self, security_definition: dict) -> t.Callable:
-                return token_info
-
-        class Bearer(_Direct, BearerSecurityHandler):
-            def _resolve_func(self, security_scheme: dict) -> t.Callable:
-                return token_info
-
-        class ApiKey(_Direct, ApiKeySecurityHandler):
-            def _resolve_func(self, security_scheme: dict) -> t.Callable:
-                return token_info
-
-        return {"oauth2": OAuth, "bearer": Bearer, "apiKey": ApiKey}
 
     def describe(self) -> dict:
         """The demo credentials, as ``sparring credentials`` and ``serve`` print them."""
@@ -186,6 +191,7 @@ class PartnerAuth:
                     **({"token": c.token} if c.token else {}),
                     "permissions": sorted(c.permissions),
                     **({"scopes": list(c.scopes)} if c.scopes else {}),
+                    **({"bindings": dict(c.bindings)} if c.bindings else {}),
                     "description": c.description,
                 }
                 for c in self.clients.values()
@@ -204,6 +210,7 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+@ACTIONS.register("issue-token")
 class IssueToken:
     """``x-sparring: {action: issue-token}``: the OAuth 2.0 client-credentials token endpoint.
 
@@ -214,9 +221,7 @@ class IssueToken:
         self.operation = operation
         self.env = env
 
-    def __call__(self, call):
-        from sparring.engine.actions import Result
-
+    def __call__(self, call: Call) -> Result:
         form = call.body if isinstance(call.body, dict) else {}
         if form.get("grant_type") != "client_credentials":
             raise ApiError.validation({"grant_type": ["Only client_credentials is supported."]})
