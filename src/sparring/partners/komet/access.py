@@ -66,16 +66,7 @@ class Ask:
         return self.store["companies"].get(self.account) or {"id": self.account, "name": "Komet company"}
 
 
-def check_account(header: t.Any, account: int) -> None:
-    """``X-ACCOUNT`` must name the token's company."""
-    try:
-        value = int(str(header).strip())
-    except (TypeError, ValueError):
-        value = None
-    if value != account:
-        raise ApiError(403, f"X-ACCOUNT {header} is not the company of this token.", "forbidden")
-
-
-def ok(message: str = "OK", **payload: t.Any) -> dict:
-    """Komet's success envelope: status 1, a message, the payload beside them."""
-    return {"status": 1, "message": message, **payload}
+def ok(message: str | None = None, **payload: t.Any) -> dict:
+    """A rule's answer: the payload, and its own message where "OK" (the envelope's) is not it.
+    The partner's ``status-message`` envelope adds ``status: 1`` around it."""
+    return {"message": message, **payload} if message else payload

@@ -228,4 +228,4 @@ def settings(ask: Ask) -> dict:
         "companyLogo": None,
         "enableAccessAppMobile": True,
     }
-    return {"status": 1, "userInfo": [info]}
+    return {"status": 1, "userInfo": [info]}  # the one method without a message: its envelope is bare

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 
 from sparring.engine.errors import ApiError
+from sparring.engine.store import Filter
 from sparring.partners.komet import catalog, dates
 from sparring.partners.komet.access import Ask, ok
 from sparring.partners.komet.dates import refuse
@@ -127,9 +128,9 @@ def add_items(ask: Ask) -> dict:
             if order.get(name) is None:
                 order[name] = value
     else:
-        pending, _ = ask.store["weborders"].query(where=[], predicate=lambda o: o["customerId"] == customer["id"]
-                                                  and o["statusId"] == PENDING
-                                                  and all(o.get(n) == header[n] for n in HEADER))
+        mine, _ = ask.store["weborders"].query(where=[Filter.equal("customerId", customer["id"]),
+                                                      Filter.equal("statusId", PENDING)])
+        pending = [o for o in mine if all(o.get(n) == header[n] for n in HEADER)]
         order = pending[-1] if pending else _blank(ask, customer, header)
     next_item = max([order["id"] * 1000, *(i["webOrderItemId"] for i in order["items"])]) + 1
     for n, line in enumerate(lines):
