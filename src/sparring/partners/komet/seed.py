@@ -19,6 +19,10 @@ HISTORY = (dt.date(2025, 1, 2), dt.date(2025, 6, 30))  # ship dates of past invo
 WINDOWS = {1: ((0, 4), (6, 12)), 2: ((9, 20), (14, 30)), 3: ((2, 8), (10, 18))}
 
 
+def _first_id(record: dict) -> dict:
+    return {"id": record["id"], **record}
+
+
 def _day(fake, low: dt.date, high: dt.date) -> dt.date:
     return low + dt.timedelta(days=fake.random_int(0, (high - low).days))
 
@@ -36,7 +40,7 @@ def fixture_customer(record: dict, fake, namespace) -> dict:
     record.setdefault("username", f"{record['code'].lower()}@shop")
     record["phone"] = str(record.get("phone") or "")[:20]
     record["fax"] = str(record.get("fax") or "")[:20]
-    return record
+    return _first_id(record)
 
 
 def fixture_shipto(record: dict, fake, namespace) -> dict:
@@ -44,13 +48,12 @@ def fixture_shipto(record: dict, fake, namespace) -> dict:
     customer = namespace["customers"].get(record.get("customerId")) or {}
     record["carrierName"] = carrier.get("name")
     record["carrierCode"] = carrier.get("code")
-    record.setdefault("shipToCode", f"{customer.get('code', 'CUST')}-{record['id']}")
-    record["shipToCode"] = record["shipToCode"] or f"{customer.get('code', 'CUST')}-{record['id']}"
+    record["shipToCode"] = f"{customer.get('code', 'CUST')}-{record['id']}"
     if not str(record.get("updatedAsOf") or "").startswith("2025"):
         record["updatedAsOf"] = _day(fake, *HISTORY).isoformat()
     record["phone"] = str(record.get("phone") or "")[:50]
     record["fax"] = str(record.get("fax") or "")[:50]
-    return record
+    return _first_id(record)
 
 
 def fixture_inventory(record: dict, fake, namespace) -> dict:
@@ -62,7 +65,7 @@ def fixture_inventory(record: dict, fake, namespace) -> dict:
     record["boxes"] = fake.random_element([4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 60])
     record["price"] = money(product["priceA"] * fake.random_element([0.9, 0.95, 1.0, 1.0, 1.05, 1.1]))
     record["vendorCode"] = "".join(w[0] for w in record["vendorName"].split()).upper()
-    return record
+    return _first_id(record)
 
 
 def _lines(fake, namespace, owner_id: int, price_key: str = "unitPrice") -> list[dict]:
@@ -82,6 +85,8 @@ def _lines(fake, namespace, owner_id: int, price_key: str = "unitPrice") -> list
 
 
 def fixture_invoice(record: dict, fake, namespace) -> dict:
+    # the two demo customers get a share of the history, the rest is spread over all customers
+    record["customerId"] = {0: 7349, 1: 7349, 2: 7343}.get(record["id"] % 5, record["customerId"])
     customer = namespace["customers"].get(record["customerId"])
     carrier = namespace["carriers"].get(record["carrierId"])
     ship = _day(fake, *HISTORY)
@@ -97,10 +102,11 @@ def fixture_invoice(record: dict, fake, namespace) -> dict:
     subtotal = money(sum(d["totalPrice"] for d in record["details"]))
     charges = money(sum(c["amount"] for c in record["additionalChargesDetails"]))
     record.update(subtotal=subtotal, additionalCharges=charges, total=money(subtotal + charges))
-    return record
+    return _first_id(record)
 
 
 def fixture_prebook(record: dict, fake, namespace) -> dict:
+    record["customerId"] = {0: 7349, 1: 7343}.get(record["id"] % 4, record["customerId"])
     customer = namespace["customers"].get(record["customerId"])
     carrier = namespace["carriers"].get(record["carrierId"])
     truck = _day(fake, *HISTORY)
@@ -115,6 +121,6 @@ def fixture_prebook(record: dict, fake, namespace) -> dict:
         line.update(vendorId=None, vendorName=fake.random_element(["Finca El Mirador", "Andean Petals", "Sabana Blooms"]),
                     units=line["unitsPerBox"], stemsBunch=1, bunches=line["totalUnits"])
     record["details"] = details
-    return record
+    return _first_id(record)
 
 
