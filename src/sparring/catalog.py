@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+# the operations of a Path Item, in the order the OpenAPI specification lists them
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class SpecError(Exception):

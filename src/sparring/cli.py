@@ -99,18 +99,6 @@ def cmd_credentials(args: argparse.Namespace) -> int:
     return 0
 
 
-def _delegate(module: str) -> tuple[t.Callable, t.Callable] | None:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-    if hasattr(mod, "add_arguments") and hasattr(mod, "main"):
-        return mod.add_arguments, mod.main
-    return None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sparring", description="Stand-in partner APIs from OpenAPI specs.")
     parser.add_argument("--version", action="version", version=f"sparring {__version__}")
@@ -139,12 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("fuzz", "sparring.contract", "contract checks and schema fuzzing against sparring or any deployment"),
         ("reconstruct", "sparring.reconstruct", "turn a vendor's rendered API reference into an OpenAPI spec"),
     ):
-        hooks = _delegate(module)
-        if hooks is None:
-            continue
+        delegate = importlib.import_module(module)  # light: each defers its heavy imports to main()
         command = sub.add_parser(name, help=help_text, description=help_text)
-        hooks[0](command)
-        command.set_defaults(func=hooks[1])
+        delegate.add_arguments(command)
+        command.set_defaults(func=delegate.main)
     return parser
 
 

@@ -61,6 +61,11 @@ class PagingStyle:
     def render(self, page: Page) -> tuple[t.Any, dict[str, str]]:
         raise NotImplementedError
 
+    def page_of(self, found: list, params: dict[str, t.Any], url: str) -> tuple[t.Any, dict[str, str]]:
+        """The requested page of an already-computed result list (a rule's own search, say)."""
+        number, size = self.window(params)
+        return self.render(Page(found[(number - 1) * size:number * size], len(found), number, size, params, url))
+
 
 @PAGING.register("value-total-count")
 class ValueTotalCount(PagingStyle):

@@ -25,7 +25,8 @@ from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
 from starlette.datastructures import Headers
-from starlette.formparsers import MultiPartParser
+from python_multipart.exceptions import FormParserError
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
 Details = dict[str, list[str]]
@@ -197,12 +198,8 @@ class MultipartValidator(FormValidator):
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         try:
             return await super()._parse(stream, scope=scope)
-        except (KeyError, ValueError, AssertionError) as exc:
+        except (KeyError, ValueError, AssertionError, MultiPartException, FormParserError) as exc:
             raise MalformedBody(detail="The request body is not valid multipart/form-data.") from exc
-        except Exception as exc:  # starlette's MultiPartException and friends
-            if type(exc).__name__.endswith(("MultiPartException", "ParseError")):
-                raise MalformedBody(detail="The request body is not valid multipart/form-data.") from exc
-            raise
 
 
 class ParamValidator(ParameterValidator):

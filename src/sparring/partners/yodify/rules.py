@@ -14,7 +14,8 @@ import typing as t
 
 from sparring.engine.actions import Action, Call, Result
 from sparring.engine.errors import ApiError
-from sparring.engine.paging import Page, paging_style
+from sparring.engine.paging import paging_style
+from sparring.engine import timestamps
 from sparring.engine.registry import Rules
 from sparring.engine.store import Filter, Record
 
@@ -364,8 +365,7 @@ def sale_in_effect(sku: Record, now: str) -> bool:
 
 
 def _instant(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return timestamps.parse(str(text))
 
 
 @rules.rule()
@@ -415,7 +415,6 @@ _SEARCH = {  # type -> (collection, fields searched)
 def search(action: Action, call: Call) -> Result:
     """``GET /Search``: free text over products, brands, categories and inventory (L13069)."""
     paging = paging_style(action.decl["paging"])
-    number, size = paging.window(call.params)
     term = str(call.params.get("Term") or "").casefold()
     types = call.params.get("Types") or list(_SEARCH)
     unknown = [t_ for t_ in types if t_ not in _SEARCH]
@@ -432,8 +431,7 @@ def search(action: Action, call: Call) -> Result:
             if term and not any(term in str(r.get(f) or "").casefold() for f in fields):
                 continue
             found.append(_result(kind, r, brands))
-    page = found[(number - 1) * size:number * size]
-    body, headers = paging.render(Page(page, len(found), number, size, call.params, call.url))
+    body, headers = paging.page_of(found, call.params, call.url)
     return Result(200, body, headers)
 
 
