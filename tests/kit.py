@@ -63,7 +63,7 @@ class PartnerApi:
         served = app.runtime.served[partner]
         self.partner: Partner = served.partner
         self.prefix = self.partner.prefix
-        self.auth_info = served.env.auth.describe()
+        self.auth_info = served.partner.declarations.auth.describe()
         self.default_who = who or self.auth_info["clients"][0]["client_id"]
         self.seen: list[str] = []
         self._headers: dict[str, dict[str, str]] = {}

@@ -42,12 +42,12 @@ class Runtime:
         self.clock = Clock(self.store.shared)
         self.served: dict[str, Served] = {}
         for partner in partners:
-            cfg = partner.config
-            collections = {name: CollectionSpec(name, decl, partner) for name, decl in partner.collections.items()}
-            rules = rules_of(cfg.get("rules"))
-            auth = PartnerAuth(partner.name, cfg.get("auth") or {}, self.clock, self.store.shared)
+            declared = partner.declarations
+            collections = {name: CollectionSpec(decl, partner) for name, decl in declared.collections.items()}
+            rules = rules_of(declared.rules)
+            auth = PartnerAuth(partner.name, declared.auth, self.clock, self.store.shared)
             env = PartnerEnv(partner, self.clock, auth, collections, rules)
-            style = style_named(cfg.get("errors", "problem-details"))
+            style = style_named(declared.errors)
             self.served[partner.name] = Served(partner, env, Dispatcher(env, style), style, _allow_table(partner))
             self.store.define(partner.name, collections, self._seeder(partner.name))
 

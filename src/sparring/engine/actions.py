@@ -27,7 +27,7 @@ from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.paging import Page, paging_style
 from sparring.engine.registry import ACTIONS, Rules
-from sparring.engine.store import FILTER_OPS, Collection, Filter, Record
+from sparring.engine.store import Collection, Filter, Record
 
 if t.TYPE_CHECKING:
     from sparring.catalog import Operation, Partner
@@ -79,23 +79,17 @@ class Action:
         self.decl = operation.declaration
         self.clock = env.clock
         self.accepted = _body_properties(operation.spec)
-        name = self.decl.get("collection")
-        if name is not None and name not in env.collections:
-            raise ValueError(f"{operation.id}: collection {name!r} is not declared")
-        self.spec = env.collections.get(name) if name else None
-        hook = self.decl.get("before-save")
+        self.spec = env.collections[self.decl.collection] if self.decl.collection else None
+        hook = self.decl.before_save
         self.before_save: Hook | None = env.rules.get("before-save", hook) if hook else None
-        self.id_param = self.decl.get("id-param") or (operation.path_params[-1] if operation.path_params else None)
+        self.id_param = self.decl.id_param or (operation.path_params[-1] if operation.path_params else None)
         responses = operation.spec.get("responses", {})
         self.success = sorted(int(s) for s in responses if s.isdigit() and 200 <= int(s) < 300)
         self.documented = {int(s) for s in responses if s.isdigit()}
-        self.parent = dict(self.decl["parent"]) if self.decl.get("parent") else None
-        if self.parent and self.parent.get("collection") not in env.collections:
-            raise ValueError(f"{operation.id}: parent collection {self.parent.get('collection')!r} is not declared")
-        self.lookup = dict(self.decl["lookup"]) if self.decl.get("lookup") else None
-        expand = self.decl.get("expand")
-        self.expand_param = expand if isinstance(expand, str) else None
-        self.expand_body = expand.get("body") if isinstance(expand, dict) else None
+        self.parent = self.decl.parent  # ParentDeclaration: param, collection, field
+        self.lookup = self.decl.lookup  # LookupDeclaration: param, field
+        self.expand_param = self.decl.expand_param
+        self.expand_body = self.decl.expand_body
 
     def collection(self, call: Call) -> Collection:
         """This operation's collection in the namespace the request acts on."""
@@ -115,23 +109,23 @@ class Action:
 
     def parent_key(self, call: Call) -> t.Any:
         """The parent's key from the path; 404 when the parent does not exist."""
-        spec = self.env.collections[self.parent["collection"]]
-        value = spec.coerce_key(call.params.get(self.parent["param"]))
+        spec = self.env.collections[self.parent.collection]
+        value = spec.coerce_key(call.params.get(self.parent.param))
         if value not in call.state[spec.name]:
             raise self.not_found(spec.name)
         return value
 
     def find(self, call: Call) -> Record:
         if self.lookup:
-            value = call.params.get(self.lookup["param"])
-            found, _ = self.collection(call).query(sort=self.lookup["field"],
-                                                   where=[Filter.equal(self.lookup["field"], value)], limit=1)
+            value = call.params.get(self.lookup.param)
+            found, _ = self.collection(call).query(sort=self.lookup.field,
+                                                   where=[Filter.equal(self.lookup.field, value)], limit=1)
             record = found[0] if found else None
         else:
             record = self.collection(call).get(self.spec.coerce_key(call.params.get(self.id_param)))
         if record is None:
             raise self.not_found()
-        if self.parent and record.get(self.parent["field"]) != self.parent_key(call):
+        if self.parent and record.get(self.parent.field) != self.parent_key(call):
             raise self.not_found()
         return record
 
@@ -153,15 +147,15 @@ class Action:
         body = self.spec.project(record)
         for name in self.expansions(call) if expand is None else expand:
             decl = self.spec.expand[name]
-            if "from" in decl:
-                child_spec = self.env.collections[self.spec.references[decl["from"]]]
-                child = call.state[child_spec.name].get(record.get(decl["from"]))
+            if decl.from_field is not None:
+                child_spec = self.env.collections[self.spec.references[decl.from_field]]
+                child = call.state[child_spec.name].get(record.get(decl.from_field))
                 if child is not None:
                     body = {**body, name: child_spec.project(child)}
             else:
-                child_spec = self.env.collections[decl["collection"]]
+                child_spec = self.env.collections[decl.collection]
                 children, _ = call.state[child_spec.name].query(
-                    where=[Filter.equal(decl["where"], record.get(self.spec.key))], copy=False)
+                    where=[Filter.equal(decl.where, record.get(self.spec.key))], copy=False)
                 body = {**body, name: [child_spec.project(c) for c in children]}
         return body
 
@@ -245,16 +239,13 @@ class List(Action):
 
     def __init__(self, *args: t.Any) -> None:
         super().__init__(*args)
-        self.paging = paging_style(self.decl.get("paging", {"style": "bare-array"}))
-        sorting = self.decl.get("sorting") or {}
-        self.sort_param = sorting.get("field")
-        self.direction_param = sorting.get("direction")
-        self.minus_prefix = sorting.get("style") == "minus-prefix"
-        self.ids_param = self.decl.get("ids")
-        self.filters = [dict(f) for f in self.decl.get("filters", [])]
-        for f in self.filters:
-            if f.get("op", "eq") not in FILTER_OPS:
-                raise ValueError(f"{self.operation.id}: unknown filter op {f['op']!r}")
+        self.paging = paging_style(self.decl.paging)
+        sorting = self.decl.sorting
+        self.sort_param = sorting.field
+        self.direction_param = sorting.direction
+        self.minus_prefix = sorting.style == "minus-prefix"
+        self.ids_param = self.decl.ids
+        self.filters = self.decl.filters
 
     def _sort(self, call: Call) -> tuple[str, bool]:
         field_name = call.params.get(self.sort_param) if self.sort_param else None
@@ -271,16 +262,15 @@ class List(Action):
     def _where(self, call: Call) -> list[Filter]:
         where: list[Filter] = []
         for f in self.filters:
-            value = call.params.get(f["param"])
+            value = call.params.get(f.param)
             if value is None or value == [] or value == "":
                 continue
-            field_name, op = f.get("field", f["param"]), f.get("op", "eq")
-            if field_name in self.spec.time_fields:
-                value = self._moment(f["param"], value)
-                low = call.params.get(f["min-param"]) if f.get("min-param") else None
-                if low is not None and self._moment(f["min-param"], low) > value:
-                    raise ApiError.validation({f["param"]: [f"{f['param']} must not be earlier than {f['min-param']}."]})
-            where.append(Filter(field_name, op, value, tuple(f.get("fields") or ())))
+            if f.field in self.spec.time_fields:
+                value = self._moment(f.param, value)
+                low = call.params.get(f.min_param) if f.min_param else None
+                if low is not None and self._moment(f.min_param, low) > value:
+                    raise ApiError.validation({f.param: [f"{f.param} must not be earlier than {f.min_param}."]})
+            where.append(Filter(f.field, f.op, value, f.fields))
         return where
 
     def _moment(self, param: str, value: t.Any) -> str:
@@ -294,7 +284,7 @@ class List(Action):
         sort, descending = self._sort(call)
         where = self._where(call)
         if self.parent:
-            where.append(Filter.equal(self.parent["field"], self.parent_key(call)))
+            where.append(Filter.equal(self.parent.field, self.parent_key(call)))
         keys = call.params.get(self.ids_param) if self.ids_param else None
         keys = [self.spec.coerce_key(k) for k in keys] if keys else None
         items, total = self.collection(call).query(sort=sort, descending=descending, where=where,
@@ -321,7 +311,7 @@ class Create(Action):
             parent = self.parent_key(call) if self.parent else None
             record = self.build(call, call.body)
             if self.parent:
-                record[self.parent["field"]] = parent
+                record[self.parent.field] = parent
             if record[self.spec.key] in self.collection(call):
                 raise self.conflict(self.spec.key, f"A record with {self.spec.key} {record[self.spec.key]} already exists.")
             return Result(self.status(201, 200), self.out(self.save(call, record, None), call))
@@ -351,7 +341,7 @@ class Patch(Action):
 
     def __init__(self, *args: t.Any) -> None:
         super().__init__(*args)
-        self.null_values = dict(self.decl["null-values"]) if self.decl.get("null-values") else None
+        self.null_values = self.decl.null_values  # None: nulls are written; param None: always ignored
 
     def merge(self, old: Record, body: t.Any) -> Record:
         return {**old, **self.writable(body)}
@@ -360,13 +350,14 @@ class Patch(Action):
         with call.state.transaction():
             old = self.find(call)
             body = call.body
-            if self.null_values and isinstance(body, dict) and not call.params.get(self.null_values.get("param")):
+            if self.null_values and isinstance(body, dict) and \
+                    not (self.null_values.param and call.params.get(self.null_values.param)):
                 body = {k: v for k, v in body.items() if v is not None}
             self.check_immutable(body, old)
             record = self.merge(old, body)
             record[self.spec.key] = old[self.spec.key]
             if self.parent:
-                record[self.parent["field"]] = old.get(self.parent["field"])
+                record[self.parent.field] = old.get(self.parent.field)
             self.stamp(record, created=False)
             return Result(self.status(200), self.out(self.save(call, record, old), call))
 
@@ -421,7 +412,7 @@ class Rule(Action):
 
     def __init__(self, *args: t.Any) -> None:
         super().__init__(*args)
-        self.function = self.env.rules.get("rule", self.decl["rule"])
+        self.function = self.env.rules.get("rule", self.decl.rule)
 
     def __call__(self, call: Call) -> Result:
         with call.state.transaction():

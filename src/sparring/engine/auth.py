@@ -17,39 +17,15 @@ import secrets
 import typing as t
 from dataclasses import dataclass, field
 
+from sparring.declarations import AuthDeclaration, ClientDeclaration
 from sparring.engine.clock import Clock
 from sparring.engine.context import Caller, Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.registry import ACTIONS, AUTH_KINDS
 
 
-@dataclass(frozen=True)
-class Client:
-    """A demo integration user."""
-
-    client_id: str
-    client_secret: str = ""
-    permissions: frozenset[str] = frozenset()
-    scopes: tuple[str, ...] = ()
-    description: str = ""
-    token: str | None = None  # a fixed token, for schemes without a token endpoint
-    bindings: tuple[tuple[str, t.Any], ...] = ()  # what the client is bound to: (tenant, uid), (customer, id)
-
-    @property
-    def caller(self) -> Caller:
-        return Caller(self.client_id, self.permissions, self.scopes, dict(self.bindings))
-
-    @classmethod
-    def from_declaration(cls, decl: dict) -> "Client":
-        return cls(
-            client_id=str(decl["client_id"]),
-            client_secret=str(decl.get("client_secret", "")),
-            permissions=frozenset(str(p) for p in decl.get("permissions", [])),
-            scopes=tuple(decl.get("scopes", [])),
-            description=decl.get("description", ""),
-            token=decl.get("token"),
-            bindings=tuple(sorted((decl.get("bindings") or {}).items())),
-        )
+def caller_of(client: ClientDeclaration) -> Caller:
+    return Caller(client.client_id, client.permissions, client.scopes, dict(client.bindings))
 
 
 def _b64(data: bytes) -> str:
@@ -86,16 +62,17 @@ class PartnerAuth:
     values, so a token one worker issued is valid on every other."""
 
     partner: str
-    declaration: dict
+    declaration: AuthDeclaration
     clock: Clock
     shared: t.Any = None
 
     def __post_init__(self) -> None:
-        self.kind = AUTH_KINDS.get(self.declaration.get("kind", "none")).name
-        self.lifetime = int(self.declaration.get("token-lifetime", 3600))
-        self.clients = {c.client_id: c for c in map(Client.from_declaration, self.declaration.get("clients", []))}
+        self.kind = AUTH_KINDS.get(self.declaration.kind)
+        self.lifetime = self.declaration.token_lifetime
+        self.clients = {c.client_id: c for c in self.declaration.clients}
+        self._callers = {c.client_id: caller_of(c) for c in self.declaration.clients}
         self._static = {c.token: c for c in self.clients.values() if c.token}
-        self._verified: dict[str, tuple[Client, float]] = {}  # token -> (client, expiry): skip HMAC and JSON
+        self._verified: dict[str, tuple[ClientDeclaration, float]] = {}  # token -> (client, expiry): skip HMAC and JSON
         if self.shared is None:
             self.shared = {}
         self._secret: bytes | None = None
@@ -116,7 +93,7 @@ class PartnerAuth:
 
     # -- tokens -----------------------------------------------------------------------------------
 
-    def issue(self, client: Client) -> dict:
+    def issue(self, client: ClientDeclaration) -> dict:
         """A signed JWT for this client, valid for the partner's token lifetime."""
         now = int(self.clock.time())
         header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
@@ -140,9 +117,9 @@ class PartnerAuth:
             client = self._verify_jwt(token)
         if client is None:
             return None
-        return {"sub": client.client_id, "scope": list(client.scopes), "caller": client.caller}
+        return {"sub": client.client_id, "scope": list(client.scopes), "caller": self._callers[client.client_id]}
 
-    def _verify_jwt(self, token: str) -> Client | None:
+    def _verify_jwt(self, token: str) -> ClientDeclaration | None:
         known = self._verified.get(token)
         if known is not None:
             return known[0] if known[1] > self.clock.time() else None
@@ -164,7 +141,7 @@ class PartnerAuth:
         self._verified[token] = (client, claims["exp"])
         return client
 
-    def authenticate_client(self, client_id: str | None, client_secret: str | None) -> Client | None:
+    def authenticate_client(self, client_id: str | None, client_secret: str | None) -> ClientDeclaration | None:
         client = self.clients.get(client_id or "")
         if client is None or not hmac.compare_digest(client.client_secret.encode(), (client_secret or "").encode()):
             return None
@@ -178,25 +155,6 @@ class PartnerAuth:
             return
         if permission not in caller.permissions:
             raise ApiError(403, f"This integration user lacks permission {permission}.", "forbidden")
-
-    def describe(self) -> dict:
-        """The demo credentials, as ``sparring credentials`` and ``serve`` print them."""
-        return {
-            "kind": self.kind,
-            "token_path": self.declaration.get("token-path"),
-            "clients": [
-                {
-                    "client_id": c.client_id,
-                    **({"client_secret": c.client_secret} if c.client_secret else {}),
-                    **({"token": c.token} if c.token else {}),
-                    "permissions": sorted(c.permissions),
-                    **({"scopes": list(c.scopes)} if c.scopes else {}),
-                    **({"bindings": dict(c.bindings)} if c.bindings else {}),
-                    "description": c.description,
-                }
-                for c in self.clients.values()
-            ],
-        }
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:

@@ -22,6 +22,7 @@ from sparring.engine.registry import ACTIONS
 
 if t.TYPE_CHECKING:
     from sparring.catalog import Operation
+    from sparring.declarations import BindingDeclaration
 
 
 def json_bytes(body: t.Any) -> bytes:
@@ -39,22 +40,14 @@ def error_parts(error: ApiError, style: ErrorStyle, instance: str) -> tuple[int,
     return style.status(error), style.media_type, json_bytes(body)
 
 
-class Binding(t.NamedTuple):
-    """``bind: [{param, binding, status}]``: a request whose parameter differs from the caller's
-    binding of that name (a tenant, a customer) is refused, as the vendor refuses another's data."""
-
-    param: str
-    binding: str
-    status: int
-
-
 class Handler:
     """One operation, ready to run: its action, permission, bindings and envelope."""
 
-    def __init__(self, operation: "Operation", env: PartnerEnv, envelope_: Envelope, bindings: list[Binding]) -> None:
+    def __init__(self, operation: "Operation", env: PartnerEnv, envelope_: Envelope,
+                 bindings: t.Sequence["BindingDeclaration"]) -> None:
         self.operation = operation
-        self.action = ACTIONS.get(operation.declaration["action"])(operation, env)
-        self.permission = operation.declaration.get("permission")
+        self.action = ACTIONS.get(operation.declaration.action)(operation, env)
+        self.permission = operation.declaration.permission
         self.require = env.auth.require
         self.envelope = envelope_
         names = set(operation.path_params) | {p["name"] for p in operation.spec.get("parameters", [])}
@@ -80,17 +73,15 @@ class Dispatcher:
     def __init__(self, env: PartnerEnv, style: ErrorStyle) -> None:
         self.env = env
         self.style = style
-        config = env.partner.config
-        self.namespaces = NamespacePolicy(config.get("namespace"))
-        bindings = [Binding(b["param"], b["binding"], int(b.get("status", 404))) for b in config.get("bind") or []]
-        partner_envelope = config.get("envelope")
+        declared = env.partner.declarations
+        self.namespaces = NamespacePolicy(declared.namespace)
         self.handlers: dict[str, Handler] = {}
         for op in env.partner.operations.values():
-            if not op.declaration.get("action"):
+            if op.declaration is None:
                 raise ValueError(f"{env.partner.name}: operation {op.id} has no x-sparring action")
-            own = op.declaration.get("envelope")
-            chosen = own if own is not None else (None if op.declaration["action"] == "list" else partner_envelope)
-            self.handlers[op.id] = Handler(op, env, envelope(chosen), bindings)
+            own = op.declaration.envelope
+            chosen = own if own is not None else (None if op.declaration.action == "list" else declared.envelope)
+            self.handlers[op.id] = Handler(op, env, envelope(chosen), declared.bind)
 
     def namespace_for(self, params: t.Mapping[str, t.Any], headers: t.Mapping[str, str], caller: Caller | None) -> str:
         return self.namespaces.resolve(params, headers, caller)

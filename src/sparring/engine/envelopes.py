@@ -16,10 +16,13 @@ import typing as t
 
 from sparring.engine.registry import ENVELOPES
 
+if t.TYPE_CHECKING:
+    from sparring.declarations import EnvelopeDeclaration
+
 
 class Envelope:
-    def __init__(self, declaration: t.Mapping[str, t.Any]) -> None:
-        self.options = dict(declaration)
+    def __init__(self, options: t.Mapping[str, t.Any]) -> None:
+        self.options = dict(options)
 
     def wrap(self, body: t.Any) -> t.Any:
         return body
@@ -46,6 +49,7 @@ class StatusMessage(Envelope):
         return {**head, **body} if isinstance(body, dict) else head
 
 
-def envelope(declaration: t.Mapping[str, t.Any] | None) -> Envelope:
-    declaration = declaration or {"style": "bare"}
-    return ENVELOPES.get(declaration.get("style", "bare"))(declaration)
+def envelope(declaration: "EnvelopeDeclaration | None") -> Envelope:
+    if declaration is None:
+        return Bare({})
+    return ENVELOPES.get(declaration.style)(declaration.options)

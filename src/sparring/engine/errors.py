@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
+from sparring.declarations.model import ErrorsDeclaration
 from sparring.engine.registry import ERRORS
 
 Details = dict[str, list[str]]
@@ -156,13 +157,15 @@ class StatusZero(ErrorStyle):
         return {"status": 0, "message": message, **error.extra}
 
 
-def style_named(name: str | dict) -> ErrorStyle:
-    """The error style a partner declares: a name, or ``{style, no-body, media-type, http-status}``."""
-    decl = name if isinstance(name, dict) else {"style": name}
-    style = ERRORS.get(decl.get("style"))()
-    style.no_body = frozenset(int(s) for s in decl.get("no-body") or ())
-    style.media_type = decl.get("media-type") or style.media_type
-    style.fixed_status = decl.get("http-status")
+def style_named(declaration: "ErrorsDeclaration | str") -> ErrorStyle:
+    """The error style a partner declares (``errors``: a name, or ``{style, no-body, media-type,
+    http-status}``)."""
+    if isinstance(declaration, str):
+        declaration = ErrorsDeclaration(declaration)
+    style = ERRORS.get(declaration.style)()
+    style.no_body = declaration.no_body
+    style.media_type = declaration.media_type or style.media_type
+    style.fixed_status = declaration.http_status
     return style
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import typing as t
 
+from sparring.declarations.model import NamespaceDeclaration
 from sparring.engine.context import Caller
 from sparring.engine.errors import ApiError
 
@@ -21,12 +22,9 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class NamespacePolicy:
-    def __init__(self, declaration: t.Mapping[str, t.Any] | None = None) -> None:
-        declaration = declaration or {}
-        self.by = declaration.get("by", "partner")
-        self.name = declaration.get("name")
-        if self.by != "partner" and not self.name:
-            raise ValueError(f"namespace: by {self.by} needs a name")
+    def __init__(self, declaration: NamespaceDeclaration = NamespaceDeclaration()) -> None:
+        self.by = declaration.by
+        self.name = declaration.name
 
     def resolve(self, params: t.Mapping[str, t.Any], headers: t.Mapping[str, str], caller: Caller | None) -> str:
         base = headers.get(HEADER) or DEFAULT

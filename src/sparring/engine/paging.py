@@ -13,6 +13,7 @@ import typing as t
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from sparring.declarations.model import PagingDeclaration
 from sparring.engine.registry import PAGING
 
 
@@ -40,13 +41,13 @@ class PagingStyle:
     default_size = 25
     first_page = 1
 
-    def __init__(self, declaration: dict) -> None:
-        self.page_param = declaration.get("page", "page")
-        self.size_param = declaration.get("size", "pageSize")
-        self.default_size = declaration.get("default-size", self.default_size)
-        self.max_size = declaration.get("max-size")
-        self.first_page = declaration.get("first-page", self.first_page)
-        self.headers = dict(declaration.get("headers", {}))
+    def __init__(self, declaration: "PagingDeclaration") -> None:
+        self.page_param = declaration.page
+        self.size_param = declaration.size
+        self.default_size = declaration.default_size or self.default_size
+        self.max_size = declaration.max_size
+        self.first_page = declaration.first_page if declaration.first_page is not None else self.first_page
+        self.headers = dict(declaration.headers)
 
     def window(self, params: dict[str, t.Any]) -> tuple[int, int]:
         """(page number counted from 1, page size) for these request parameters."""
@@ -143,5 +144,7 @@ class LaravelPaginator(PagingStyle):
         return body, dict(self.headers)
 
 
-def paging_style(declaration: dict) -> PagingStyle:
-    return PAGING.get(declaration.get("style"))(declaration)
+def paging_style(declaration: "PagingDeclaration | None") -> PagingStyle:
+    """The paging an operation declares; without one, a bare array with the default parameters."""
+    declaration = declaration or PagingDeclaration()
+    return PAGING.get(declaration.style)(declaration)

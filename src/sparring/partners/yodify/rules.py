@@ -414,7 +414,7 @@ _SEARCH = {  # type -> (collection, fields searched)
 @rules.rule()
 def search(action: Action, call: Call) -> Result:
     """``GET /Search``: free text over products, brands, categories and inventory (L13069)."""
-    paging = paging_style(action.decl["paging"])
+    paging = paging_style(action.decl.paging)
     term = str(call.params.get("Term") or "").casefold()
     types = call.params.get("Types") or list(_SEARCH)
     unknown = [t_ for t_ in types if t_ not in _SEARCH]
