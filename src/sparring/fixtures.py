@@ -105,7 +105,7 @@ def _make_from(schema_: dict, fields: dict, fake: Faker, persona: Persona, names
             elif "properties" not in schema:  # a sub-record's own sub-objects only when the recipe asks
                 record[prop] = value_for(prop, schema, fake, persona)
             continue
-        if spec.expand and prop in spec.expand:
+        if prop in spec.expand or prop in spec.embed:
             continue
         if prop in fields:
             record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema, window)

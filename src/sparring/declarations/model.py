@@ -148,6 +148,7 @@ class CollectionDeclaration:
     references: t.Mapping[str, str] = field(default_factory=lambda: EMPTY)
     project: bool = False
     expand: t.Mapping[str, ExpansionDeclaration] = field(default_factory=lambda: EMPTY)
+    embed: t.Mapping[str, ExpansionDeclaration] = field(default_factory=lambda: EMPTY)  # always shown; collection + where
     nested: t.Mapping[str, NestedDeclaration] = field(default_factory=lambda: EMPTY)
 
     @property
@@ -207,7 +208,7 @@ class OperationDeclaration:
     path: str
     action: str
     collection: str | None = None
-    permission: str | None = None
+    permissions: tuple[str, ...] = ()  # all required; the 403 names the first one missing
     rule: str | None = None
     before_save: str | None = None
     id_param: str | None = None  # None: the last path parameter
@@ -281,6 +282,8 @@ def parse_partner(spec: dict, name: str, source: str) -> PartnerDeclaration:
                 p.problems.append((json_path([*cpath, "expand", child, "from"]),
                                    f"{e.from_field!r} is not a field of references; declared: {', '.join(coll.references) or 'none'}"))
             p.declared(e.collection, collections, [*cpath, "expand", child, "collection"], "collection")
+        for child, e in coll.embed.items():
+            p.declared(e.collection, collections, [*cpath, "embed", child, "collection"], "collection")
     operations: dict[str, OperationDeclaration] = {}
     for path, item in (spec.get("paths") or {}).items():
         for method in HTTP_METHODS:
@@ -375,6 +378,8 @@ def _collection(p: _Parse, name: str, raw: dict, path: list) -> CollectionDeclar
         references=_frozen(raw.get("references")),
         project=bool(raw.get("project", False)),
         expand=MappingProxyType(expand),
+        embed=MappingProxyType({child: ExpansionDeclaration(None, e["collection"], e["where"])
+                                for child, e in (raw.get("embed") or {}).items()}),
         nested=MappingProxyType(nested),
     )
 
@@ -397,13 +402,14 @@ def _operation(p: _Parse, op: dict, method: str, path: str, collections: dict) -
     expand = raw.get("expand")
     null_values = raw.get("null-values")
     permission = raw.get("permission")
+    permissions = () if permission is None else tuple(map(str, permission if isinstance(permission, list) else [permission]))
     return OperationDeclaration(
         operation_id=str(op.get("operationId") or f"{method.upper()} {path}"),
         method=method,
         path=path,
         action=raw["action"],
         collection=raw.get("collection"),
-        permission=None if permission is None else str(permission),
+        permissions=permissions,
         rule=raw.get("rule"),
         before_save=raw.get("before-save"),
         id_param=raw.get("id-param"),

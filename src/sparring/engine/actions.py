@@ -143,8 +143,11 @@ class Action:
         return [self.spec.expand_names[n] for n in dict.fromkeys(names) if n in self.spec.expand_names]
 
     def out(self, record: Record, call: Call, expand: list[str] | None = None) -> Record:
-        """The record as the response shows it: projected, with the children asked for."""
+        """The record as the response shows it: projected, with its embedded children and the
+        children asked for."""
         body = self.spec.project(record)
+        for name, decl in self.spec.embed.items():
+            body = {**body, name: self.children(call, decl, record)}
         for name in self.expansions(call) if expand is None else expand:
             decl = self.spec.expand[name]
             if decl.from_field is not None:
@@ -153,11 +156,15 @@ class Action:
                 if child is not None:
                     body = {**body, name: child_spec.project(child)}
             else:
-                child_spec = self.env.collections[decl.collection]
-                children, _ = call.state[child_spec.name].query(
-                    where=[Filter.equal(decl.where, record.get(self.spec.key))], copy=False)
-                body = {**body, name: [child_spec.project(c) for c in children]}
+                body = {**body, name: self.children(call, decl, record)}
         return body
+
+    def children(self, call: Call, decl: t.Any, record: Record) -> list[Record]:
+        """The records of ``decl.collection`` whose ``decl.where`` field holds this record's key."""
+        child_spec = self.env.collections[decl.collection]
+        found, _ = call.state[child_spec.name].query(where=[Filter.equal(decl.where, record.get(self.spec.key))],
+                                                     copy=False)
+        return [child_spec.project(c) for c in found]
 
     def check_unique(self, call: Call, record: Record, pk: t.Any = None) -> None:
         for field_name in self.spec.unique:
@@ -217,7 +224,7 @@ class Action:
         false`` and validation answers 400 first."""
         if not isinstance(body, dict):
             return {}
-        owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand)
+        owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand) | set(self.spec.embed)
         if self.expand_body:
             owned.add(self.expand_body)
         accepted = self.accepted
@@ -289,7 +296,7 @@ class List(Action):
         keys = [self.spec.coerce_key(k) for k in keys] if keys else None
         items, total = self.collection(call).query(sort=sort, descending=descending, where=where,
                                                    offset=(number - 1) * size, limit=size, copy=False, keys=keys)
-        if self.spec.fields is not None or self.expand_param:
+        if self.spec.fields is not None or self.expand_param or self.spec.embed:
             expand = self.expansions(call)
             items = [self.out(item, call, expand) for item in items]
         body, headers = self.paging.render(Page(items, total, number, size, call.params, call.url))
@@ -376,14 +383,21 @@ class Replace(Patch):
 
 @ACTIONS.register("delete")
 class Delete(Action):
-    """Remove the record; 204, or 200 with the deleted record where the vendor returns it."""
+    """Remove the record and its embedded children; 204, or 200 with the deleted record where the
+    vendor returns it."""
 
     def __call__(self, call: Call) -> Result:
         with call.state.transaction():
             record = self.find(call)
+            shown = None if self.status(204, 200) == 204 else self.out(record, call)
+            for decl in self.spec.embed.values():
+                children = call.state[decl.collection]
+                found, _ = children.query(where=[Filter.equal(decl.where, record[self.spec.key])])
+                for child in found:
+                    children.remove(child[children.key])
             self.collection(call).remove(record[self.spec.key])
         status = self.status(204, 200)
-        return Result(status, None if status == 204 else self.out(record, call))
+        return Result(status, shown)
 
 
 @ACTIONS.register("soft-delete")

@@ -150,11 +150,16 @@ class PartnerAuth:
     # -- permissions ------------------------------------------------------------------------------
 
     @staticmethod
-    def require(caller: Caller | None, permission: str | None) -> None:
-        if not permission or caller is None:
+    def require(caller: Caller | None, permissions: t.Sequence[str]) -> None:
+        """403 naming the first permission (scope, role) the caller lacks; styles that document it
+        also carry it as ``required_scope``."""
+        if caller is None:
             return
-        if permission not in caller.permissions:
-            raise ApiError(403, f"This integration user lacks permission {permission}.", "forbidden")
+        for permission in permissions:
+            if permission in caller.permissions:
+                continue
+            raise ApiError(403, f"This integration user lacks permission {permission}.", "forbidden",
+                           extra={"required_scope": permission})
 
 
 def basic_credentials(header: str | None) -> tuple[str, str] | None:

@@ -59,9 +59,11 @@ class CollectionSpec:
         self.immutable = list(decl.immutable)
         self.references: dict[str, str] = dict(decl.references)
         self.expand = dict(decl.expand)  # name -> ExpansionDeclaration
+        self.embed = dict(decl.embed)  # name -> ExpansionDeclaration (collection, where): always shown
         self.expand_names = {name.lower(): name for name in self.expand}
         self.nested = dict(decl.nested)  # field -> NestedDeclaration
-        self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand] if decl.project else None
+        self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand and p not in self.embed] \
+            if decl.project else None
         self.indexed = [*self.sortable, *self.unique, *decl.indexed,
                         *(f for f in (self.created, self.modified, self.soft_field) if f)]
 

@@ -47,20 +47,26 @@ class Handler:
                  bindings: t.Sequence["BindingDeclaration"]) -> None:
         self.operation = operation
         self.action = ACTIONS.get(operation.declaration.action)(operation, env)
-        self.permission = operation.declaration.permission
+        self.permissions = operation.declaration.permissions
         self.require = env.auth.require
         self.envelope = envelope_
         names = set(operation.path_params) | {p["name"] for p in operation.spec.get("parameters", [])}
+        for media in (operation.spec.get("requestBody") or {}).get("content", {}).values():
+            names |= set((media.get("schema") or {}).get("properties") or {})
         self.bindings = [b for b in bindings if b.param in names]
 
     def __call__(self, call: Call) -> Result:
         caller = call.caller
-        self.require(caller, self.permission)
+        self.require(caller, self.permissions)
         if caller is not None:
+            body = call.body if isinstance(call.body, dict) else {}
             for b in self.bindings:
                 bound = caller.bindings.get(b.binding)
-                if bound is not None and b.param in call.params and str(call.params[b.param]) != str(bound):
-                    raise ApiError(b.status, "This credential may not act on that resource.")
+                if bound is None:
+                    continue
+                for sent in (call.params.get(b.param), body.get(b.param)):
+                    if sent is not None and str(sent) != str(bound):
+                        raise ApiError(b.status, "This credential may not act on that resource.")
         result = self.action(call)
         if result.body is not None and 200 <= result.status < 300:
             result.body = self.envelope.wrap(result.body)

@@ -5,7 +5,8 @@ lists, whose paging style is their envelope) or on one operation (which wins, li
 Only successful answers with a body are wrapped; errors have their own style (``errors.py``).
 
 - ``bare``: the body as it is (the default);
-- ``data``: ``{"data": body}`` (Laravel API resources: SKU.io); option ``field`` renames ``data``;
+- ``data``: ``{"data": body}`` (Laravel API resources: SKU.io); option ``field`` renames ``data``,
+  option ``message`` adds ``"message": TEXT`` beside it;
 - ``status-message``: ``{"status": 1, "message": "OK", FIELD: body}`` (Komet), or the body's own
   keys beside ``status`` and ``message`` when no ``field`` is given; option ``message``.
 """
@@ -36,7 +37,10 @@ class Bare(Envelope):
 @ENVELOPES.register("data")
 class Data(Envelope):
     def wrap(self, body: t.Any) -> t.Any:
-        return {self.options.get("field", "data"): body}
+        wrapped = {self.options.get("field", "data"): body}
+        if "message" in self.options:
+            return {"message": self.options["message"], **wrapped}
+        return wrapped
 
 
 @ENVELOPES.register("status-message")

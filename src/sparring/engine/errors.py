@@ -46,7 +46,7 @@ class ApiError(Exception):
     kind: str | None = None
     details: Details | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)  # vendor-specific fields a style adds to the body (e.g. required_scope)
+    extra: dict = field(default_factory=dict)  # vendor fields the laravel and message styles add (required_scope, code)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -142,7 +142,20 @@ class LaravelErrors(ErrorStyle):
     def body(self, error: ApiError, instance: str) -> dict:
         if error.kind == "validation_error":
             return {"message": "The given data was invalid.", "errors": error.details or {}, **error.extra}
+        if error.status == 401:  # Laravel's own answer to a missing or bad token
+            return {"message": "Unauthenticated.", **error.extra}
         return {"message": error.message, **error.extra}
+
+
+@ERRORS.register("message")
+class MessageErrors(ErrorStyle):
+    """``{message}``, with ``errors: {field: [messages]}`` when fields are at fault (Flow Retail)."""
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        body = {"message": error.message, **error.extra}
+        if error.details:
+            body["errors"] = error.details
+        return body
 
 
 @ERRORS.register("status-zero")
@@ -154,7 +167,7 @@ class StatusZero(ErrorStyle):
         message = error.message
         if error.details:
             message += " " + " ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.details.items())
-        return {"status": 0, "message": message, **error.extra}
+        return {"status": 0, "message": message}
 
 
 def style_named(declaration: "ErrorsDeclaration | str") -> ErrorStyle:

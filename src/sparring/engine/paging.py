@@ -114,6 +114,17 @@ class BareArray(PagingStyle):
         return page.items, dict(self.headers)
 
 
+@PAGING.register("items-paging")
+class ItemsPaging(PagingStyle):
+    """``{items, paging: {pageNumber, pageSize, totalCount}}`` (Flow Retail)."""
+
+    def render(self, page: Page) -> tuple[t.Any, dict[str, str]]:
+        body = {"items": page.items,
+                "paging": {"pageNumber": page.number + self.first_page - 1, "pageSize": page.size,
+                           "totalCount": page.total}}
+        return body, dict(self.headers)
+
+
 @PAGING.register("laravel")
 class LaravelPaginator(PagingStyle):
     """Laravel's length-aware paginator: ``{data, current_page, last_page, per_page, total, ...}``."""

@@ -73,7 +73,7 @@ class Endpoint:
         try:
             params = self._params(request)
             token_info = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
-            caller = token_info.get("caller") if isinstance(token_info, dict) else None
+            caller = _caller(token_info)
             namespace = self.dispatcher.namespace_for(params, request.headers, caller)
             call = Call(
                 params=params,
@@ -124,6 +124,19 @@ class Endpoint:
                 raise ApiError(400, "The form body is not valid UTF-8.", "bad_request") from None
             return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
         return await _multipart(request)
+
+
+def _caller(token_info: t.Any) -> t.Any:
+    """The caller a credential check found: ``token_info["caller"]``, or, where one security
+    requirement names several schemes (a token and an account key), the first scheme's that has one."""
+    if not isinstance(token_info, dict):
+        return None
+    if "caller" in token_info:
+        return token_info["caller"]
+    for info in token_info.values():
+        if isinstance(info, dict) and "caller" in info:
+            return info["caller"]
+    return None
 
 
 async def _multipart(request: Request) -> dict[str, t.Any]:

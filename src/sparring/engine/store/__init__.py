@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 Record = dict[str, t.Any]
 
-FILTER_OPS = ("eq", "gte", "gt", "lte", "lt", "in", "contains")
+FILTER_OPS = ("eq", "gte", "gt", "lte", "lt", "in", "contains", "present")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,8 @@ class Filter:
 
     ``eq gte gt lte lt`` compare in the store's total order (nulls first, then booleans, numbers,
     strings); ``in`` takes a list of values; ``contains`` is a case-insensitive substring match
-    over ``fields`` (or ``field``).
+    over ``fields`` (or ``field``); ``present`` keeps records whose field is set (a truthy value:
+    1, true) or null (a falsy one: 0, false).
     """
 
     field: str

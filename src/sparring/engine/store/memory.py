@@ -71,6 +71,9 @@ def _check(where: Filter) -> t.Callable[[Record], bool]:
         wanted = where.value if isinstance(where.value, (list, tuple, set, frozenset)) else [where.value]
         wanted = {_order(v) for v in wanted}
         return lambda record: _order(record.get(where.field)) in wanted
+    if where.op == "present":
+        wanted = str(where.value).strip().lower() not in ("0", "false", "", "none")
+        return lambda record: (record.get(where.field) is not None) == wanted
     needle = str(where.value).casefold()
     fields = where.fields or (where.field,)
     return lambda record: any(needle in str(record.get(f) or "").casefold() for f in fields)
