@@ -13,7 +13,7 @@ from sparring.declarations.check import schema
 from sparring.declarations.registered import KINDS, allowed_names
 
 # The declaration objects, in reading order: partner, its parts, then an operation and its parts.
-ORDER = ("partner", "errors", "auth", "client", "contract", "namespace", "envelope", "binding", "collection", "timestamps",
+ORDER = ("partner", "errors", "auth", "client", "user", "contract", "namespace", "envelope", "binding", "collection", "timestamps",
          "soft-delete", "expansion", "embedded", "nested", "operation", "paging", "sorting", "filter", "parent", "lookup",
          "null-values")
 

@@ -80,7 +80,7 @@ def build(runtime: "Runtime", *, validate_responses: bool = False) -> ConnexionM
                 strict_validation=True,
                 validate_responses=validate_responses,
                 validator_map=VALIDATORS,
-                security_map=security_map(served.env.auth.token_info),
+                security_map=security_map(served.env.auth.token_info, served.env.auth.declaration.bound_keys),
                 name=served.partner.name,
             )
         app.app, app.middleware_stack = app._build_middleware_stack()

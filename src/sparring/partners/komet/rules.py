@@ -21,10 +21,9 @@ rules = Rules("komet")
 def ask(action, call: Call) -> Ask:
     caller = call.caller
     bindings = dict(caller.bindings) if caller else {}
-    auth = action.env.auth.declaration
     kind = "customer" if bindings.get("customer") is not None else "user" if bindings.get("user") else "company"
     return Ask(store=call.state, params=call.params, body=call.body if isinstance(call.body, dict) else {},
-               account=int(bindings.get("account", auth.get("account", 0))), customer=bindings.get("customer"),
+               account=int(bindings.get("account", 0)), customer=bindings.get("customer"),
                kind=kind, username=bindings.get("user"), now=action.env.clock.now())
 
 
