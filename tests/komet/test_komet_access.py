@@ -70,3 +70,12 @@ def test_refused_requests_change_nothing(api):
                                                    "inventoryOrigin": line["inventoryOrigin"], "price": 1.0,
                                                    "quantity": 1, "carrierId": 2, "date": "07/01/2025"})
     assert api.get(INVENTORY, params={"customerId": ME, "rows": 1000}).json() == before
+
+
+def test_credentials_list_the_tokens_their_bindings_and_the_login_user(capsys):
+    from sparring.cli import main
+
+    assert main(["credentials", "komet"]) == 0
+    out = capsys.readouterr().out
+    assert "customer-token" in out and "komet-customer-demo-token" in out and "customer=7349" in out
+    assert "user demo-user" in out and "demo-password" in out and "account=12333" in out

@@ -3,6 +3,8 @@ the shop settings, all views of one set of inventory lines. Token in a header, w
 
 from __future__ import annotations
 
+from kit import PartnerApi, fresh
+
 from komet_kit import COMPANY, ME, OTHER
 
 LIST = "/api/ecommerce/inventory.list"
@@ -112,3 +114,14 @@ def test_settings_describe_the_shop_without_a_message(api):
     assert info["username"] == "shop@bloomstreet" and info["isAdminSales"] is False and info["companyLogo"] is None
     assert api.get("/api/ecommerce-lite/settings", params={"customerId": OTHER},
                    who=COMPANY).json()["userInfo"][0]["isAdminSales"] is True
+
+
+def test_fixtures_are_the_same_for_a_seed_and_differ_between_seeds(app):
+    def seeded(seed: int) -> tuple[dict, dict]:
+        with fresh(app, seed) as client:
+            api = PartnerApi(client, app, "komet", who=COMPANY)
+            return (api.get(LIST, params={"customerId": ME, "rows": 1000}).json(),
+                    api.get("/api/invoice.list", params={"orderDateFrom": "2025-01-01", "orderDateTo": "2025-06-30"}).json())
+
+    first, other, again = seeded(0), seeded(1), seeded(0)
+    assert first == again and first != other
