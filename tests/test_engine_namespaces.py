@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from inventorypro_kit import token
 from sparring.app import create_app
 from sparring.catalog import load_partner
 
@@ -60,10 +61,7 @@ def test_reset_empties_every_namespace(client):
 def test_inventorypro_namespaces_start_from_the_seeded_data():
     app = create_app(["inventorypro"], seed=0)
     with TestClient(app) as client:
-        token = client.post("/inventorypro/api/v1/Token", data={
-            "grant_type": "client_credentials", "client_id": "demo-warehouse",
-            "client_secret": "demo-warehouse-secret"}).json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = {"Authorization": f"Bearer {token(client)}"}
         base = "/inventorypro/api/v1/Customer"
         assert client.delete(f"{base}/ACME-CORP", headers={**auth, "X-Sparring-Namespace": "one"}).status_code == 204
         one = client.get(f"{base}/ACME-CORP", headers={**auth, "X-Sparring-Namespace": "one"}).json()
@@ -79,10 +77,7 @@ def test_a_namespace_copied_on_its_first_write_keeps_every_index_in_order():
     sorted by each indexed field must match the untouched namespace's, plus the new record."""
     app = create_app(["inventorypro"], seed=0)
     with TestClient(app) as client:
-        token = client.post("/inventorypro/api/v1/Token", data={
-            "grant_type": "client_credentials", "client_id": "demo-warehouse",
-            "client_secret": "demo-warehouse-secret"}).json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = {"Authorization": f"Bearer {token(client)}"}
         base = "/inventorypro/api/v1/Customer"
         copied = {**auth, "X-Sparring-Namespace": "copied"}
         assert client.post(base, json={"shortID": "MMM-NEW", "name": "Mmm New", "city": "Mmmtown"},

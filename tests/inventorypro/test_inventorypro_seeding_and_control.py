@@ -4,22 +4,8 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-import pytest
-
 from inventorypro_kit import IP, token
-from kit import fresh
 from sparring.app import create_app
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(["inventorypro"], seed=0)
-
-
-@pytest.fixture
-def client(app):
-    with fresh(app) as c:
-        yield c
 
 
 def snapshot(client: TestClient) -> list[dict]:
