@@ -92,7 +92,12 @@ def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
             rights = "permissions " + ",".join(client["permissions"])
         else:
             rights = "scopes " + (",".join(client.get("scopes") or []) or "none")
-        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}")
+        bound = ",".join(f"{k}={v}" for k, v in (client.get("bindings") or {}).items())
+        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}" + (f"  bindings {bound}" if bound else ""))
+    for user in info.get("users") or []:  # users who log in (auth.users)
+        bound = ",".join(f"{k}={v}" for k, v in (user.get("bindings") or {}).items())
+        print(f"{indent}  user {user['username']:<13} password {user['password']:<21} "
+              f"permissions {','.join(user['permissions']) or 'none'}" + (f"  bindings {bound}" if bound else ""))
 
 
 def cmd_specs(args: argparse.Namespace) -> int:

@@ -90,7 +90,7 @@ def build(runtime: "Runtime", *, validate_responses: bool = False, strict: bool 
                 strict_validation=strict,
                 validate_responses=validate_responses,
                 validator_map=VALIDATORS,
-                security_map=security_map(served.env.auth.token_info),
+                security_map=security_map(served.env.auth.token_info, served.env.auth.declaration.bound_keys),
                 name=served.partner.name,
                 swagger_ui_options=swagger_ui_options(served.partner.spec),
             )
