@@ -57,7 +57,7 @@ def test_control_routes_need_the_admin_token(server, method, path):
 def test_health_and_the_index_stay_open(server):
     assert send(server, "GET", "/__sparring/health").json()["status"] == "ok"
     index = send(server, "GET", "/")
-    assert index.status == 200 and {p["name"] for p in index.json()["partners"]} == {"inventorypro", "yodify"}
+    assert index.status == 200 and {"inventorypro", "yodify"} <= {p["name"] for p in index.json()["partners"]}
 
 
 def test_the_index_is_html_for_a_browser(server):
