@@ -168,6 +168,13 @@ def test_control_that_answers_500_fails_not_a_server_error(tmp_path):
     junit = ET.parse(tmp_path / "junit.xml").getroot()
     failed = {case.get("name") for case in junit.iter("testcase") if case.find("failure") is not None}
     assert failed == {"GET /Customer/All :: not_a_server_error", "GET /Customer/All :: status_code_conformance"}
+    # the counts a CI system reads agree with the failure elements, at both levels
+    suite = junit.find("testsuite")
+    failures = sum(1 for _ in junit.iter("failure"))
+    assert failures == len(report["findings"]) >= 2
+    assert suite.get("failures") == junit.get("failures") == str(failures)
+    assert suite.get("errors") == junit.get("errors") == "0"
+    assert int(suite.get("tests")) == sum(1 for _ in suite.iter("testcase")) == int(junit.get("tests"))
 
 
 def test_control_whose_body_breaks_the_schema_fails_response_schema_conformance(tmp_path):
