@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from controls import CONTROLS, PREFIX, serve
+from controls import CONTROLS, PREFIX, YODIFY, serve
 
 from sparring.catalog import load_partners
 from sparring.cli import main
@@ -182,6 +182,42 @@ def test_control_whose_body_breaks_the_schema_fails_response_schema_conformance(
     assert code == 1
     assert pairs(report) == {("GET /Customer/{id}", "response_schema_conformance")}
     assert "email" in report["findings"][0]["message"]
+
+
+def test_control_with_a_malformed_documented_header_fails_response_headers_conformance(tmp_path):
+    code, report, text = run_control("miscounts-total-header", tmp_path, "--phases", "examples,coverage",
+                                     "--max-examples", "3")
+    assert code == 1
+    assert pairs(report) == {("GET /Customer/All", "response_headers_conformance")}
+    assert all('"many" is not of type "integer"' in f["message"] for f in report["findings"])
+
+
+def run_yodify_control(name: str, tmp_path: Path, operations: list[str]) -> tuple[int, dict]:
+    """Fuzz a broken Yodify on a few operations: the broken one and neighbours that must pass."""
+    include = [arg for op in operations for arg in ("--include", op)]
+    with serve(CONTROLS[name]()) as origin:
+        code = main(["fuzz", "yodify", "--url", origin + YODIFY, "--reset-url", f"{origin}/__sparring/reset",
+                     "--seed", "0", "--quiet", "--report", str(tmp_path), "--phases", "examples,coverage,fuzzing",
+                     "--max-examples", "3", *include])
+    return code, json.loads((tmp_path / "report.json").read_text())
+
+
+def test_yodify_control_with_a_broken_rule_fails_on_that_rule_only(tmp_path):
+    code, report = run_yodify_control("yodify-broken-rule", tmp_path, [
+        "putSKUsAdjustInventoryById", "putSKUsUpdateInventoryById", "getSKUsById"])
+    assert code == 1 and report["errors"] == []
+    assert pairs(report) == {("PUT /SKUs/AdjustInventory/{id}", "response_schema_conformance")}
+    assert all("inventory" in f["message"] for f in report["findings"])
+    assert {op["operation"] for op in report["operations"] if op["requests"]} == {
+        "PUT /SKUs/AdjustInventory/{id}", "PUT /SKUs/UpdateInventory/{id}", "GET /SKUs/{id}"}
+
+
+def test_yodify_control_with_the_wrong_list_envelope_fails_response_schema_conformance(tmp_path):
+    code, report = run_yodify_control("yodify-bare-accounts-list", tmp_path, [
+        "getAccounts", "getAccountsById", "getBrands"])
+    assert code == 1 and report["errors"] == []
+    assert pairs(report) == {("GET /Accounts", "response_schema_conformance")}
+    assert all(f["status"] == 200 for f in report["findings"])
 
 
 # -- options, auth, help ----------------------------------------------------------------------------
