@@ -261,3 +261,41 @@ def test_percentages_written_read_back(api):
     tiers = [{"quantity": q, "percent_discount": p} for q, p in itertools.product([1, 50], [0, 100])][:2]
     qd = api.post("/QuantityDiscounts", status=201, json={"name": "Edges", "tiers": tiers}).json()
     assert [t["percent_discount"] for t in api.get(f"/QuantityDiscounts/{qd['id']}").json()["tiers"]] == [0, 100]
+
+
+# -- rules that fire on update too ---------------------------------------------------------------
+
+
+def test_free_shipping_set_by_an_update_zeroes_the_rates(api):
+    rate = api.post("/ShippingRates", json={"name": "Ground", "shipping_economy": 12, "shipping_economy_additional": 3,
+                                            "shipping_priority": 20}).json()
+    assert rate["shipping_economy"] == 12
+    updated = api.put(f"/ShippingRates/{rate['id']}", json={"is_free_shipping": True}).json()
+    assert (updated["shipping_economy"], updated["shipping_economy_additional"]) == (0, 0)
+    assert updated["shipping_priority"] == 20  # only the flagged pair
+    stored = api.get(f"/ShippingRates/{rate['id']}").json()
+    assert (stored["shipping_economy"], stored["shipping_economy_additional"], stored["is_free_shipping"]) == (0, 0, True)
+
+
+def test_a_shipment_update_checks_the_carrier_and_quantities_and_changes_nothing_when_refused(api):
+    order = api.post("/Orders", json={"items": [{"sku_id": 1, "quantity": 3}]}).json()
+    api.put(f"/Orders/confirm/{order['id']}", json={})
+    item = order["items"][0]["id"]
+    shipment = api.post(f"/orders/{order['id']}/shipments", json={"items": [{"order_item_id": item, "quantity": 1}]}).json()
+    path = f"/orders/{order['id']}/shipments/{shipment['id']}"
+    r = api.put(path, status=400, json={"shipment_type": "Tracked", "carrier": "Pony Express"})
+    assert list(r.json()["errors"]) == ["carrier"]
+    r = api.put(path, status=400, json={"items": [{"order_item_id": item, "quantity": 4}]})
+    assert list(r.json()["errors"]) == ["items[0].quantity"]
+    assert api.get(path).json() == shipment
+    # within what remains (3, this shipment's own 1 included), an update may change the quantity
+    changed = api.put(path, json={"items": [{"order_item_id": item, "quantity": 3}]}).json()
+    assert [i["quantity"] for i in changed["items"]] == [3]
+    assert [i["quantity"] for i in api.get(path).json()["items"]] == [3]
+
+
+def test_a_user_moved_to_another_account_without_a_level_keeps_a_level(api):
+    user = api.post("/AccountUsers", json={"account_id": 3, "email": "mover@example.com"}).json()
+    assert user["discount_level_id"] == api.get("/Accounts/3").json()["discount_level_id"]
+    moved = api.put(f"/AccountUsers/{user['id']}", json={"account_id": 4}).json()
+    assert moved["account_id"] == 4 and moved["discount_level_id"]
