@@ -299,3 +299,26 @@ def test_a_user_moved_to_another_account_without_a_level_keeps_a_level(api):
     assert user["discount_level_id"] == api.get("/Accounts/3").json()["discount_level_id"]
     moved = api.put(f"/AccountUsers/{user['id']}", json={"account_id": 4}).json()
     assert moved["account_id"] == 4 and moved["discount_level_id"]
+
+
+# -- credentials ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("GET", "/Accounts", None),
+    ("POST", "/Accounts", {"name": "Sneaky Co"}),
+    ("PUT", "/Accounts/1", {"name": "Sneaky Co"}),
+    ("DELETE", "/Accounts/1", None),
+    ("PUT", "/Orders/confirm/1", {}),
+])
+def test_a_token_without_the_scope_or_an_unknown_token_changes_nothing(api, method, path, body):
+    before = api.get("/Accounts", params={"Limit": 100}).json()
+    order = api.get("/Orders/1").json()
+    kwargs = {"json": body} if body is not None else {}
+    r = api.call(method, path, 403, headers={"Authorization": "Bearer yodify-noscope-token"}, **kwargs)
+    assert r.content == b""
+    for token in ("yodify-demo-token-x", "YODIFY-DEMO-TOKEN", "yodify-demo-toke"):
+        r = api.call(method, path, 401, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        assert r.json()["status"] == 401
+    assert api.get("/Accounts", params={"Limit": 100}).json() == before
+    assert api.get("/Orders/1").json() == order
