@@ -92,10 +92,15 @@ def test_laravel_page_that_ends_exactly_on_the_total(shelf):
 
 def test_the_filter_keeps_its_exact_bound_with_laravel_paging(shelf):
     books = add_books(shelf, 12)
+    unknown = shelf.post("/books", 201, json={"title": "Untold length"}).json()["data"]
     for bound in (95, 97, 100):
         body = shelf.get("/books", params={"min_pages": bound, "per_page": 50}).json()
         assert [b["id"] for b in body["data"]] == [b["id"] for b in books if b["pages"] >= bound]
         assert body["total"] == len(body["data"])
+    # zero is a value like any other: a book with no page count is not "at least 0 pages"
+    body = shelf.get("/books", params={"min_pages": 0, "per_page": 50}).json()
+    assert [b["id"] for b in body["data"]] == [b["id"] for b in books]
+    assert shelf.get("/books", params={"per_page": 50}).json()["data"][-1]["id"] == unknown["id"]
 
 
 # -- minus-prefix sorting ------------------------------------------------------------------------
