@@ -8,8 +8,6 @@ Every refused request is also checked to have changed nothing.
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from kit import PartnerApi, fresh
 
@@ -214,7 +212,6 @@ def test_a_shipment_item_of_quantity_zero_is_refused_and_nothing_ships(api):
 
 
 def test_an_order_discount_is_taken_off_the_total(api):
-    sku = api.get("/SKUs/1").json()
     order = api.post("/Orders", json={"items": [{"sku_id": 1, "quantity": 2, "price_per_unit": 10}],
                                       "discount": 5, "freight": 7.5, "tax": 1.25}).json()
     assert order["subtotal"] == 20 and order["total"] == 23.75
@@ -223,7 +220,6 @@ def test_an_order_discount_is_taken_off_the_total(api):
     changed = api.put(f"/Orders/{order['id']}", json={"discount": 20}).json()
     assert changed["total"] == 8.75
     assert api.get(f"/Orders/{order['id']}").json()["total"] == 8.75
-    assert sku  # the SKU exists: its price was overridden by the item's own
 
 
 PERCENT_WRITES = [
@@ -258,7 +254,7 @@ def test_a_percentage_above_100_is_refused_everywhere(api, method, path, body, l
 def test_percentages_written_read_back(api):
     made = api.post("/BrandDiscounts", json={"brand_id": 3, "discount_level_id": 2, "percent_discount": 100}).json()
     assert api.get(f"/BrandDiscounts/{made['id']}").json()["percent_discount"] == 100
-    tiers = [{"quantity": q, "percent_discount": p} for q, p in itertools.product([1, 50], [0, 100])][:2]
+    tiers = [{"quantity": 1, "percent_discount": 0}, {"quantity": 50, "percent_discount": 100}]
     qd = api.post("/QuantityDiscounts", status=201, json={"name": "Edges", "tiers": tiers}).json()
     assert [t["percent_discount"] for t in api.get(f"/QuantityDiscounts/{qd['id']}").json()["tiers"]] == [0, 100]
 
