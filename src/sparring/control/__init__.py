@@ -1,80 +1,68 @@
-"""``/__sparring``: what a test harness or a demo needs besides the partner APIs.
+"""``/__sparring``: the control API a test harness drives sparring with, one module per concern.
 
-- ``GET /`` and ``GET /__sparring/partners``: the partners served, their base and docs URLs.
-- ``GET /__sparring/health``: liveness.
-- ``POST /__sparring/reset`` (optional ``{"seed": N}``): back to freshly seeded data.
-- ``POST /__sparring/clock`` ``{"advance": SECONDS}``: move server time on (token expiry ...);
-  ``GET`` tells the current server time.
+- ``basics``: partner index, health, reset (everything, a partner or a namespace), the clock;
+- ``namespaces``: which namespaces exist, their caps, dropping idle ones;
+- ``journal``: every partner request with its outcome (and the middleware that writes it);
+- ``faults``: latency, errors, drops, broken bodies, rate limits (and the middleware applying them);
+- ``coverage``: operations and statuses exercised, as JSON and HTML;
+- ``state``: export and import of a partner's state, and the ``--state`` file;
+- ``docs``: the control API's own OpenAPI document (``openapi.yaml``) and Swagger UI.
+
+Requests flow: control routes, else journal, faults, then the partners (``app.py``).
 """
 
 from __future__ import annotations
 
-import json
 import typing as t
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route, Router
+from starlette.routing import Router
+from starlette.types import ASGIApp
+
+from sparring.control import basics, coverage, docs, faults, journal, namespaces, state
+from sparring.control.common import PREFIX, Operations, problem
 
 if t.TYPE_CHECKING:
     from sparring.runtime import Runtime
 
-PREFIX = "/__sparring"
+__all__ = ["PREFIX", "Control"]
+
+
+class Control:
+    """The control API and what it keeps besides the store: journal, faults, coverage, state file."""
+
+    def __init__(self, runtime: "Runtime", *, journal_capacity: int = journal.DEFAULT_CAPACITY,
+                 state_file: state.StateFile | None = None) -> None:
+        self.runtime = runtime
+        self.operations = Operations(runtime)
+        self.journal = journal.Journal(journal_capacity)
+        self.coverage = coverage.Coverage()
+        self.faults = faults.Faults(runtime)
+        self.state_file = state_file
+        routes = []
+        for module in (basics, namespaces, journal, faults, coverage, state, docs):
+            routes += module.routes(self)
+        self.router = Router(routes, default=_not_found)
+
+    def wrap(self, partners: ASGIApp) -> ASGIApp:
+        """The partner apps behind the journal (outermost, so it sees injected faults) and faults."""
+        self.fault_layer = faults.FaultMiddleware(partners, self.faults, self.operations)
+        self.journal_layer = journal.JournalMiddleware(self.fault_layer, self.journal, self.coverage, self.operations)
+        return self.journal_layer
+
+    def rebind(self, runtime: "Runtime", partners: ASGIApp) -> None:
+        """After a reload: the same journal, faults and coverage, in front of the new partners."""
+        self.runtime = runtime
+        self.faults.runtime = runtime
+        self.operations = self.fault_layer.operations = self.journal_layer.operations = Operations(runtime)
+        self.fault_layer.app = partners
+
+
+async def _not_found(scope, receive, send) -> None:
+    path = Request(scope).url.path
+    await problem(404, f"No control route {path}; see {PREFIX}/openapi.json.")(scope, receive, send)
 
 
 def routes(runtime: "Runtime") -> Router:
-    def partners(request: Request) -> JSONResponse:
-        base = str(request.base_url).rstrip("/")
-        return JSONResponse({
-            "seed": runtime.seed,
-            "partners": [
-                {
-                    "name": name,
-                    "title": s.partner.title,
-                    "base_url": base + s.partner.prefix,
-                    "docs_url": f"{base}{s.partner.prefix}/ui/",
-                    "openapi_url": f"{base}{s.partner.prefix}/openapi.json",
-                    "operations": len(s.partner.operations),
-                }
-                for name, s in runtime.served.items()
-            ],
-        })
-
-    def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "partners": sorted(runtime.served)})
-
-    async def reset(request: Request) -> JSONResponse:
-        payload = await _json(request)
-        seed = payload.get("seed")
-        if seed is not None and not isinstance(seed, int):
-            return JSONResponse({"error": "seed must be an integer"}, 400)
-        runtime.reset(seed)
-        return JSONResponse({"status": "reset", "seed": runtime.seed})
-
-    async def clock(request: Request) -> JSONResponse:
-        if request.method == "POST":
-            payload = await _json(request)
-            advance = payload.get("advance")
-            if not isinstance(advance, (int, float)) or isinstance(advance, bool):
-                return JSONResponse({"error": "advance must be a number of seconds"}, 400)
-            runtime.clock.advance(advance)
-        return JSONResponse({"now": runtime.clock.now().isoformat(), "offset_seconds": runtime.clock.offset})
-
-    return Router([
-        Route("/", partners),
-        Route(f"{PREFIX}/partners", partners),
-        Route(f"{PREFIX}/health", health),
-        Route(f"{PREFIX}/reset", reset, methods=["POST"]),
-        Route(f"{PREFIX}/clock", clock, methods=["GET", "POST"]),
-    ])
-
-
-async def _json(request: Request) -> dict:
-    raw = await request.body()
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    """The control routes alone, for callers that built a runtime without the app."""
+    return Control(runtime).router

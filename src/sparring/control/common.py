@@ -1,0 +1,152 @@
+"""What every control route shares: the prefix, problem+json errors, strict JSON bodies and query
+parsing, and which partner operation a request path is (for faults, the journal and coverage)."""
+
+from __future__ import annotations
+
+import json
+import re
+import typing as t
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from sparring.engine.namespaces import DEFAULT, HEADER
+
+if t.TYPE_CHECKING:
+    from sparring.runtime import Runtime
+
+PREFIX = "/__sparring"
+MAX_CONTROL_BODY = 16 * 1024 * 1024  # a state import can be large; anything bigger is refused
+NAMESPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[^/\s]{1,128})?$")
+
+
+class ControlError(Exception):
+    """A control request that cannot be done; answered as RFC 7807 problem+json."""
+
+    def __init__(self, status: int, detail: str, errors: list[str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors or []
+
+
+def problem(status: int, detail: str, errors: list[str] | None = None) -> JSONResponse:
+    body: dict[str, t.Any] = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
+                              "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status, media_type="application/problem+json")
+
+
+_TITLES = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 413: "Content Too Large",
+           415: "Unsupported Media Type", 429: "Too Many Requests"}
+
+
+def guarded(handler: t.Callable[[Request], t.Awaitable[JSONResponse]]) -> t.Callable:
+    """A route whose :class:`ControlError` becomes a problem response."""
+
+    async def route(request: Request):
+        try:
+            return await handler(request)
+        except ControlError as exc:
+            return problem(exc.status, exc.detail, exc.errors)
+
+    route.__name__ = handler.__name__
+    return route
+
+
+async def json_object(request: Request, operation: str | None = None, *, required: bool = False) -> dict[str, t.Any]:
+    """The request's JSON object body, checked against the request body schema of ``operation`` in
+    the control API's own document; ``{}`` for none (unless required); 400 for anything else."""
+    raw = await request.body()
+    if len(raw) > MAX_CONTROL_BODY:
+        raise ControlError(413, f"The body is larger than {MAX_CONTROL_BODY} bytes.")
+    if not raw.strip():
+        if required:
+            raise ControlError(400, "A JSON object body is required.")
+        return {}
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ControlError(400, "The body is not valid JSON.") from None
+    if not isinstance(value, dict):
+        raise ControlError(400, "The body must be a JSON object.")
+    if operation is not None:
+        from sparring.control.docs import body_errors
+
+        errors = body_errors(operation, value)
+        if errors:
+            raise ControlError(400, f"The body does not match {operation}'s schema in {PREFIX}/openapi.json.", errors)
+    return value
+
+
+def only_keys(payload: t.Mapping[str, t.Any], allowed: t.Iterable[str]) -> None:
+    unknown = sorted(set(payload) - set(allowed))
+    if unknown:
+        raise ControlError(400, f"Unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}.")
+
+
+def query_int(request: Request, name: str, *, low: int | None = None, high: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ControlError(400, f"Query parameter {name} must be an integer, got {raw!r}.") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ControlError(400, f"Query parameter {name} must be between {low} and {high}.")
+    return value
+
+
+def known_partner(runtime: "Runtime", name: t.Any, *, field: str = "partner") -> str | None:
+    if name is None:
+        return None
+    if not isinstance(name, str) or name not in runtime.served:
+        raise ControlError(404 if isinstance(name, str) else 400,
+                           f"{field}: unknown partner {name!r}; served: {', '.join(sorted(runtime.served))}.")
+    return name
+
+
+def namespace_name(value: t.Any, *, field: str = "namespace") -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not NAMESPACE_NAME.match(value):
+        raise ControlError(400, f"{field}: a namespace name is 1 to 64 letters, digits, '.', '_' or '-', "
+                                "starting with a letter or digit.")
+    return value
+
+
+def request_namespace(headers: t.Iterable[tuple[bytes, bytes]]) -> str:
+    """The namespace a partner request names in its header (the partner may add a key to it)."""
+    wanted = HEADER.encode()
+    for name, value in headers:
+        if name == wanted:
+            return value.decode("latin-1") or DEFAULT
+    return DEFAULT
+
+
+class Operations:
+    """Which partner and operation a method and path are, without running connexion's router:
+    faults must decide before the partner sees the request. Concrete paths win over templated ones,
+    as routing does."""
+
+    def __init__(self, runtime: "Runtime") -> None:
+        self.table: list[tuple[str, str, re.Pattern, str]] = []
+        for name, served in runtime.served.items():
+            prefix = served.partner.prefix
+            ops = sorted(served.partner.operations.values(), key=lambda op: op.path.count("{"))
+            for op in ops:
+                pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(prefix + op.path))
+                self.table.append((name, op.method.upper(), re.compile(f"^{pattern}/?$"), op.id))
+        self.prefixes = [(s.partner.prefix, name) for name, s in runtime.served.items()]
+
+    def match(self, method: str, path: str) -> tuple[str | None, str | None]:
+        """(partner, operationId); operationId None for a path of the partner no operation has."""
+        partner = next((name for prefix, name in self.prefixes if path == prefix or path.startswith(prefix + "/")), None)
+        if partner is None:
+            return None, None
+        for name, verb, pattern, op_id in self.table:
+            if name == partner and verb == method and pattern.match(path):
+                return partner, op_id
+        return partner, None
