@@ -24,11 +24,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sparring.app import create_app
 
+    from sparring.control.state import StateFile, StateFileError
+
     _Server = _uvicorn_server()
 
-    app = create_app(args.partner, seed=args.seed)
+    state_file = StateFile(args.state) if args.state else None
+
+    def build():
+        return create_app(args.partner, seed=args.seed, max_namespaces=args.max_namespaces,
+                          max_records=args.max_records, journal_capacity=args.journal_size, state_file=state_file)
+
+    app = build()
+    if state_file is not None:
+        try:
+            loaded = state_file.load(app.runtime)
+        except StateFileError as exc:
+            print(f"sparring: {exc}", file=sys.stderr)
+            return 2
+        print(f"state: {state_file.path} " + ("loaded (" + ", ".join(f"{p}: {len(n)} namespace(s)" for p, n in loaded.items())
+                                            + ")" if loaded is not None else "does not exist yet; written on shutdown"))
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
-    print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners")
+    print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners, "
+          f"control API docs at {base}/__sparring/ui/")
     for name, served in app.runtime.served.items():
         partner = served.partner
         print(f"\n  {partner.title}  [{name}, {len(partner.operations)} operations]")
@@ -38,7 +55,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
                             access_log=args.access_log, lifespan="off")
-    _Server(config).run()  # returns on Ctrl-C or SIGTERM, after in-flight requests finish
+    reloader = None
+    if args.reload:
+        from sparring.reload import Reloader
+
+        reloader = Reloader(app, build, say=lambda line: print(line, flush=True)).start()
+    server = _Server(config)
+    server.run()  # returns on Ctrl-C or SIGTERM, after in-flight requests finish
+    if reloader is not None:
+        reloader.stop()
+    if state_file is not None and server.started:
+        print(f"state: saved to {state_file.save(app.runtime)}", flush=True)
     print("sparring stopped", flush=True)
     return 0
 
@@ -122,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="fixture seed: the same seed gives the same data")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-access-log", dest="access_log", action="store_false", help="do not log every request")
+    serve.add_argument("--state", metavar="FILE", help="load the state from FILE at start (refused if corrupt or "
+                       "incompatible), write it atomically on shutdown and on POST /__sparring/state/save")
+    serve.add_argument("--reload", action="store_true", help="pick up changed spec and fixture files without a restart")
+    serve.add_argument("--max-namespaces", type=int, metavar="N", help="cap on namespaces, all partners together")
+    serve.add_argument("--max-records", type=int, metavar="N", help="cap on the records of one namespace")
+    serve.add_argument("--journal-size", type=int, default=None, metavar="N",
+                       help="journal entries kept (oldest dropped first; default 2000)")
     _partners_arg(serve)
     serve.set_defaults(func=cmd_serve)
 
@@ -138,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, help_text in (
         ("fuzz", "sparring.contract", "contract checks and schema fuzzing against sparring or any deployment"),
         ("reconstruct", "sparring.reconstruct", "turn a vendor's rendered API reference into an OpenAPI spec"),
+        ("coverage", "sparring.control.coverage_cli", "operations a running sparring saw called; --fail-under for CI"),
     ):
         hooks = _delegate(module)
         if hooks is None:

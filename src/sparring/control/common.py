@@ -9,6 +9,7 @@ import typing as t
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from sparring.engine.namespaces import DEFAULT, HEADER
 
@@ -88,7 +89,7 @@ def only_keys(payload: t.Mapping[str, t.Any], allowed: t.Iterable[str]) -> None:
 
 def query_int(request: Request, name: str, *, low: int | None = None, high: int | None = None) -> int | None:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         value = int(raw)
@@ -115,6 +116,16 @@ def namespace_name(value: t.Any, *, field: str = "namespace") -> str | None:
         raise ControlError(400, f"{field}: a namespace name is 1 to 64 letters, digits, '.', '_' or '-', "
                                 "starting with a letter or digit.")
     return value
+
+
+def by_method(path: str, handlers: t.Mapping[str, t.Callable]) -> "Route":
+    """One route for a path, whatever its methods: a 405 then lists them all in ``Allow``."""
+    from starlette.routing import Route
+
+    async def route(request: Request):
+        return await handlers[request.method if request.method != "HEAD" else "GET"](request)
+
+    return Route(path, route, methods=list(handlers))
 
 
 def request_namespace(headers: t.Iterable[tuple[bytes, bytes]]) -> str:

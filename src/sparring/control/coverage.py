@@ -138,7 +138,7 @@ def routes(control: t.Any) -> list:
     from starlette.responses import HTMLResponse, JSONResponse
     from starlette.routing import Route
 
-    from sparring.control.common import PREFIX, guarded, known_partner, namespace_name
+    from sparring.control.common import PREFIX, by_method, guarded, known_partner, namespace_name
 
     coverage: Coverage = control.coverage
 
@@ -157,7 +157,6 @@ def routes(control: t.Any) -> list:
         return JSONResponse({"cleared": True})
 
     return [
-        Route(f"{PREFIX}/coverage", guarded(as_json), methods=["GET"]),
-        Route(f"{PREFIX}/coverage", guarded(clear), methods=["DELETE"]),
+        by_method(f"{PREFIX}/coverage", {"GET": guarded(as_json), "DELETE": guarded(clear)}),
         Route(f"{PREFIX}/coverage.html", guarded(as_html), methods=["GET"]),
     ]

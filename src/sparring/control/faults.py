@@ -326,7 +326,7 @@ def routes(control: t.Any) -> list:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    from sparring.control.common import guarded, json_object, known_partner, namespace_name
+    from sparring.control.common import by_method, guarded, json_object, known_partner, namespace_name
 
     faults: Faults = control.faults
 
@@ -350,8 +350,6 @@ def routes(control: t.Any) -> list:
         return Response(status_code=204)
 
     return [
-        Route(f"{PREFIX}/faults", guarded(listing), methods=["GET"]),
-        Route(f"{PREFIX}/faults", guarded(add), methods=["POST"]),
-        Route(f"{PREFIX}/faults", guarded(clear), methods=["DELETE"]),
+        by_method(f"{PREFIX}/faults", {"GET": guarded(listing), "POST": guarded(add), "DELETE": guarded(clear)}),
         Route(f"{PREFIX}/faults/{{fault}}", guarded(remove), methods=["DELETE"]),
     ]

@@ -193,7 +193,7 @@ def parse_time(value: str | None, name: str) -> float | None:
     """An ISO 8601 time (``Z`` or an offset; naive means UTC) or epoch seconds, as epoch seconds."""
     from sparring.control.common import ControlError
 
-    if value is None or value == "":
+    if value is None:
         return None
     try:
         return float(value)
@@ -215,7 +215,7 @@ def routes(control: t.Any) -> list:
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from sparring.control.common import ControlError, guarded, known_partner, namespace_name, query_int
+    from sparring.control.common import ControlError, by_method, guarded, known_partner, namespace_name, query_int
 
     journal: Journal = control.journal
 
@@ -244,7 +244,6 @@ def routes(control: t.Any) -> list:
         return JSONResponse({"removed": journal.clear(**filters(request))})
 
     return [
-        Route(f"{PREFIX}/journal", guarded(listing), methods=["GET"]),
-        Route(f"{PREFIX}/journal", guarded(clear), methods=["DELETE"]),
+        by_method(f"{PREFIX}/journal", {"GET": guarded(listing), "DELETE": guarded(clear)}),
         Route(f"{PREFIX}/journal/{{entry}}", guarded(one), methods=["GET"]),
     ]

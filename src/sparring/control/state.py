@@ -255,7 +255,7 @@ def routes(control: t.Any) -> list:
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from sparring.control.common import PREFIX, guarded, json_object, known_partner, namespace_name
+    from sparring.control.common import PREFIX, by_method, guarded, json_object, known_partner, namespace_name
 
     async def get(request: Request) -> JSONResponse:
         q = request.query_params
@@ -276,7 +276,6 @@ def routes(control: t.Any) -> list:
         return JSONResponse({"saved": str(path)})
 
     return [
-        Route(f"{PREFIX}/state", guarded(get), methods=["GET"]),
-        Route(f"{PREFIX}/state", guarded(put), methods=["PUT"]),
+        by_method(f"{PREFIX}/state", {"GET": guarded(get), "PUT": guarded(put)}),
         Route(f"{PREFIX}/state/save", guarded(save), methods=["POST"]),
     ]
