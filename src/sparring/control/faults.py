@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import random
 import threading
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sparring.control.common import PREFIX, ControlError, Operations, request_namespace
+from sparring.control.common import PREFIX, ControlError, Operations, namespace_name, request_namespace
 from sparring.control.journal import FAULT
 from sparring.engine.errors import ApiError
 from sparring.http.endpoint import render_error
@@ -130,6 +131,8 @@ def build(spec: t.Mapping[str, t.Any], fault_id: int, runtime: "Runtime", defaul
         return value
 
     partner, operation, namespace = text("partner"), text("operation"), text("namespace")
+    if namespace is not None:
+        namespace_name(namespace)
     if partner is not None and partner not in runtime.served:
         raise ControlError(404, f"partner: unknown partner {partner!r}; served: {', '.join(sorted(runtime.served))}.")
     if operation is not None:
@@ -164,7 +167,8 @@ def build(spec: t.Mapping[str, t.Any], fault_id: int, runtime: "Runtime", defaul
         retry_after = 1
     fault = Fault(fault_id, partner, operation, namespace, latency, status, retry_after, connection, body,
                   float(rate), times, seed)
-    fault.random = random.Random(f"{default_seed if seed is None else seed}:{fault_id}")
+    # Seeded by the seed and the declaration, not the id: the same fault set again draws the same.
+    fault.random = random.Random(f"{default_seed if seed is None else seed}:{json.dumps(spec, sort_keys=True)}")
     return fault
 
 
@@ -335,7 +339,10 @@ def routes(control: t.Any) -> list:
         return JSONResponse({"faults": [f.public() for f in faults.list(namespace)]})
 
     async def add(request: Request) -> JSONResponse:
-        fault = faults.add(await json_object(request, "addFault", required=True))
+        spec = await json_object(request, required=True)
+        build(spec, 0, control.runtime, 0)  # the fault's own checks first: their messages are clearer
+        await json_object(request, "addFault", required=True)  # then the document's schema, as a backstop
+        fault = faults.add(spec)
         return JSONResponse(fault.public(), 201)
 
     async def clear(request: Request) -> JSONResponse:

@@ -169,7 +169,6 @@ def _check_records(where: str, rows: list, spec: t.Any, validator: t.Any) -> lis
             for error in validator.iter_errors(row):
                 path = ".".join(str(p) for p in error.instance_path)
                 problems.append(f"{where}[{i}]{'.' + path if path else ''}: {error.message}")
-                break
         if len(problems) >= MAX_PROBLEMS:
             break
     return problems
