@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, help_text in (
         ("fuzz", "sparring.contract", "contract checks and schema fuzzing against sparring or any deployment"),
         ("reconstruct", "sparring.reconstruct", "turn a vendor's rendered API reference into an OpenAPI spec"),
-        ("coverage", "sparring.control.coverage_cli", "operations a running sparring saw called; --fail-under for CI"),
+        ("coverage", "sparring.coverage_cli", "operations a running sparring saw called; --fail-under for CI"),
     ):
         hooks = _delegate(module)
         if hooks is None:

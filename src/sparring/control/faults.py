@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sparring.control.common import PREFIX, ControlError, Operations, namespace_name, request_namespace
-from sparring.control.journal import FAULT
+from sparring.control.journal import ENTRY
 from sparring.engine.errors import ApiError
 from sparring.http.endpoint import render_error
 
@@ -280,7 +280,10 @@ class FaultMiddleware:
             return await render_error(error, runtime.style_for(scope["path"]), scope["path"])(scope, receive, send)
         if fault is None:
             return await self.app(scope, receive, send)
-        scope.setdefault("extensions", {})[FAULT] = fault.describe()
+        entry = scope.setdefault("extensions", {}).get(ENTRY)
+        if entry is not None:
+            entry.fault = fault.describe()
+            entry.fault_answered = fault.status is not None or bool(fault.connection or fault.body)
         delay = fault.latency()
         if delay:
             await asyncio.sleep(delay)

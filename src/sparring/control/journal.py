@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sparring.control.common import PREFIX, Operations, request_namespace
 
 DEVIATIONS = "sparring.deviations"
-FAULT = "sparring.fault"
+ENTRY = "sparring.journal.entry"  # the open entry, for the fault layer to note its fault on
 ENTRY_HEADER = "x-sparring-journal-id"
 DEVIATIONS_HEADER = "x-sparring-deviations"
 DEFAULT_CAPACITY = 2000
@@ -50,10 +50,12 @@ class Entry:
     refused: t.Any = None
     fault: str | None = None
     epoch: float = 0.0
+    fault_answered: bool = False  # the fault answered (or broke the answer), not the partner
 
     def public(self) -> dict:
         out = asdict(self)
         out.pop("epoch")
+        out.pop("fault_answered")
         return out
 
 
@@ -128,6 +130,7 @@ class JournalMiddleware:
         entry = self.journal.open(partner=partner, namespace=request_namespace(scope["headers"]), method=method,
                                   path=scope["path"], query=scope.get("query_string", b"").decode("latin-1"),
                                   operation=operation)
+        extensions[ENTRY] = entry
         started = time.perf_counter()
         refusal = bytearray()
 
@@ -138,7 +141,6 @@ class JournalMiddleware:
                 if routed:
                     entry.operation = routed
                 entry.deviations = list(extensions.get(DEVIATIONS) or [])
-                entry.fault = extensions.get(FAULT)
                 headers = list(message.get("headers", []))
                 headers.append((ENTRY_HEADER.encode(), str(entry.id).encode()))
                 if entry.deviations:
@@ -153,11 +155,10 @@ class JournalMiddleware:
             await self.app(scope, receive, journaled_send)
         finally:
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-            entry.fault = extensions.get(FAULT) or entry.fault
             entry.outcome = _outcome(entry)
             if entry.outcome == "refused" and refusal:
                 entry.refused = _parsed(bytes(refusal))
-            if entry.fault is None and entry.operation and entry.status is not None:
+            if not entry.fault_answered and entry.operation and entry.status is not None:
                 self.coverage.count(partner, entry.namespace, entry.operation, entry.status)
 
 
@@ -167,7 +168,7 @@ def deviations_header(deviations: list[dict]) -> bytes:
 
 
 def _outcome(entry: Entry) -> str:
-    if entry.fault:
+    if entry.fault_answered:
         return "fault"
     if entry.status is None:
         return "unanswered"

@@ -1,4 +1,5 @@
-"""``sparring coverage``: which operations a running sparring saw called, for a person or for CI.
+"""``sparring coverage``: which operations a running sparring saw called, for a person or for CI (outside
+``control/`` so the command starts without importing the server).
 
 Reads ``GET /__sparring/coverage`` of the server at ``--url``; ``--fail-under N`` exits 1 when
 fewer than N percent of the operations were called (per the partner and namespace asked for).
