@@ -143,21 +143,24 @@ class Operations:
     as routing does."""
 
     def __init__(self, runtime: "Runtime") -> None:
-        self.table: list[tuple[str, str, re.Pattern, str]] = []
+        self.table: dict[tuple[str, str], list[tuple[re.Pattern, str]]] = {}
         for name, served in runtime.served.items():
             prefix = served.partner.prefix
-            ops = sorted(served.partner.operations.values(), key=lambda op: op.path.count("{"))
-            for op in ops:
+            for op in sorted(served.partner.operations.values(), key=lambda op: op.path.count("{")):
                 pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(prefix + op.path))
-                self.table.append((name, op.method.upper(), re.compile(f"^{pattern}/?$"), op.id))
+                self.table.setdefault((name, op.method.upper()), []).append((re.compile(f"^{pattern}/?$"), op.id))
         self.prefixes = [(s.partner.prefix, name) for name, s in runtime.served.items()]
 
+    def partner(self, path: str) -> str | None:
+        return next((name for prefix, name in self.prefixes if path == prefix or path.startswith(prefix + "/")), None)
+
+    def operation(self, partner: str, method: str, path: str) -> str | None:
+        """The operationId, or None for a path and method of the partner no operation has."""
+        for pattern, op_id in self.table.get((partner, method), ()):
+            if pattern.match(path):
+                return op_id
+        return None
+
     def match(self, method: str, path: str) -> tuple[str | None, str | None]:
-        """(partner, operationId); operationId None for a path of the partner no operation has."""
-        partner = next((name for prefix, name in self.prefixes if path == prefix or path.startswith(prefix + "/")), None)
-        if partner is None:
-            return None, None
-        for name, verb, pattern, op_id in self.table:
-            if name == partner and verb == method and pattern.match(path):
-                return partner, op_id
-        return partner, None
+        partner = self.partner(path)
+        return (partner, None) if partner is None else (partner, self.operation(partner, method, path))

@@ -36,6 +36,7 @@ if t.TYPE_CHECKING:
     from sparring.runtime import Runtime
 
 HEADER = "x-sparring-fault"
+_HEADER = HEADER.encode()
 BODIES = ("malformed", "truncated")
 FIELDS = ("partner", "operation", "namespace", "latency_ms", "status", "retry_after", "connection", "body",
           "rate", "times", "seed")
@@ -220,6 +221,11 @@ class Faults:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
+    @property
+    def active(self) -> bool:
+        """Any fault set (spent ones included): a request without the header skips matching otherwise."""
+        return bool(self._faults)
+
     def add(self, spec: t.Mapping[str, t.Any]) -> Fault:
         fault = build(spec, next(self._ids), self.runtime, self.runtime.seed)
         with self._lock:
@@ -267,11 +273,13 @@ class FaultMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PREFIX):
             return await self.app(scope, receive, send)
+        header = next((v.decode("latin-1") for k, v in scope["headers"] if k == _HEADER), None)
+        if header is None and not self.faults.active:
+            return await self.app(scope, receive, send)
         partner, operation = self.operations.match(scope["method"], scope["path"])
         if partner is None:
             return await self.app(scope, receive, send)
         runtime = self.faults.runtime
-        header = next((v.decode("latin-1") for k, v in scope["headers"] if k == HEADER.encode()), None)
         try:
             fault = from_header(header, runtime, runtime.seed) if header is not None else \
                 self.faults.pick(partner, operation, request_namespace(scope["headers"]))
@@ -282,6 +290,7 @@ class FaultMiddleware:
             return await self.app(scope, receive, send)
         entry = scope.setdefault("extensions", {}).get(ENTRY)
         if entry is not None:
+            entry.operation = entry.operation or operation
             entry.fault = fault.describe()
             entry.fault_answered = fault.status is not None or bool(fault.connection or fault.body)
         delay = fault.latency()

@@ -123,13 +123,13 @@ class JournalMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(PREFIX):
             return await self.app(scope, receive, send)
         method = scope["method"]
-        partner, operation = self.operations.match(method, scope["path"])
+        partner = self.operations.partner(scope["path"])
         if partner is None:
             return await self.app(scope, receive, send)
         extensions = scope.setdefault("extensions", {})  # shared with connexion, which fills it in
         entry = self.journal.open(partner=partner, namespace=request_namespace(scope["headers"]), method=method,
                                   path=scope["path"], query=scope.get("query_string", b"").decode("latin-1"),
-                                  operation=operation)
+                                  operation=None)
         extensions[ENTRY] = entry
         started = time.perf_counter()
         refusal = bytearray()
@@ -155,6 +155,8 @@ class JournalMiddleware:
             await self.app(scope, receive, journaled_send)
         finally:
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            if entry.operation is None:  # connexion did not route it (a fault answered, an unknown path)
+                entry.operation = self.operations.operation(partner, method, scope["path"])
             entry.outcome = _outcome(entry)
             if entry.outcome == "refused" and refusal:
                 entry.refused = _parsed(bytes(refusal))
