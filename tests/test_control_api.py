@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -117,20 +119,26 @@ def test_journal_is_bounded_and_counts_what_it_dropped(client):
 def test_deviations_accepted_in_lenient_mode_are_journaled_and_reported_in_a_header(app, client):
     """Request validation leaves what it let through in scope["extensions"]["sparring.deviations"]."""
     partners = app.control.fault_layer.app
+    found = [{"part": "query", "name": "pageSize", "problem": "above 250"}]
 
     async def lenient(scope, receive, send):
-        scope["extensions"]["sparring.deviations"] = [{"part": "query", "name": "pageSize", "problem": "above 250"}]
+        scope["extensions"]["sparring.deviations"] = found
         await partners(scope, receive, send)
 
     app.control.fault_layer.app = lenient
     try:
         r = call(client, "GET", "/Customer/All", "dev")
+        found = [{"part": "body", "name": f"field{i}", "problem": "not in the schema"} for i in range(300)]
+        many = call(client, "GET", "/Customer/All", "dev")
     finally:
         app.control.fault_layer.app = partners
     assert r.status_code == 200
     assert r.headers["x-sparring-deviations"] == '[{"part":"query","name":"pageSize","problem":"above 250"}]'
     entry = client.get(f"{C}/journal/{r.headers['x-sparring-journal-id']}").json()
     assert entry["outcome"] == "deviated" and entry["deviations"][0]["name"] == "pageSize"
+    shown = json.loads(many.headers["x-sparring-deviations"])
+    assert len(many.headers["x-sparring-deviations"]) <= 4096 and shown[-1]["more"] == 300 - len(shown) + 1
+    assert len(client.get(f"{C}/journal/{many.headers['x-sparring-journal-id']}").json()["deviations"]) == 300
     clean = call(client, "GET", "/Customer/All", "dev")
     assert "x-sparring-deviations" not in clean.headers
 

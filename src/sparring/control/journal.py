@@ -164,9 +164,19 @@ class JournalMiddleware:
                 self.coverage.count(partner, entry.namespace, entry.operation, entry.status)
 
 
+MAX_HEADER_BYTES = 4096
+
+
 def deviations_header(deviations: list[dict]) -> bytes:
-    """``[{"part": "query", "name": "limit", "problem": "..."}]`` as one ASCII header value."""
-    return json.dumps(deviations, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    """``[{"part": "query", "name": "limit", "problem": "..."}]`` as one ASCII header value; past
+    4 KiB, the first deviations and ``{"more": N}`` (the journal entry has them all)."""
+    shown = list(deviations)
+    while True:
+        rest = len(deviations) - len(shown)
+        value = json.dumps(shown + ([{"more": rest}] if rest else []), ensure_ascii=True, separators=(",", ":"))
+        if len(value) <= MAX_HEADER_BYTES or not shown:
+            return value.encode("ascii")
+        shown.pop()
 
 
 def _outcome(entry: Entry) -> str:
