@@ -18,7 +18,8 @@ if t.TYPE_CHECKING:
 
 PREFIX = "/__sparring"
 MAX_CONTROL_BODY = 16 * 1024 * 1024  # a state import can be large; anything bigger is refused
-NAMESPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[^/\s]{1,128})?$")
+# a header name, plus the partner's own key (printable ASCII but "/") where it declares one
+NAMESPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[!-.0-~]{1,128})?$")
 
 
 class ControlError(Exception):
