@@ -97,7 +97,8 @@ tr.none td:first-child{border-left:6px solid #cf222e} tr.none{background:#fdeceb
 code{font-size:12px} .s{display:inline-block;margin:1px 4px 1px 0;padding:0 6px;border-radius:8px;background:#ddf4ff}
 .u{background:#ffebe9;color:#82071e} .bar{height:10px;background:#e1e4e8;border-radius:5px;width:220px;display:inline-block;vertical-align:middle}
 .bar i{display:block;height:10px;border-radius:5px;background:#2da44e}
-.legend span{margin-right:16px}
+.legend span{margin-right:16px} .legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+.summary td{padding:3px 10px}
 """
 
 
@@ -111,8 +112,18 @@ def render_html(report: dict) -> str:
              f"<h1>sparring coverage</h1><div class='meta'>{scope}: {report['operations_called']} of "
              f"{report['operations_total']} operations called ({report['percent']}%), "
              f"{report['statuses_seen']} of {report['statuses_documented']} documented statuses seen</div>",
-             "<div class='legend meta'><span>&#x1F7E9; called, every documented status seen</span>"
-             "<span>&#x1F7E8; called, some documented statuses never seen</span><span>&#x1F7E5; never called</span></div>"]
+             "<div class='legend meta'><span><i style='background:#2da44e'></i>called, every documented status seen</span>"
+             "<span><i style='background:#d4a72c'></i>called, some documented statuses never seen</span>"
+             "<span><i style='background:#cf222e'></i>never called</span></div>"]
+    if len(report["partners"]) > 1:
+        parts.append("<table class='summary' style='width:auto;margin-bottom:8px'><tr><th>Partner</th><th>Operations called</th>"
+                     "<th></th><th>Statuses seen</th></tr>")
+        for partner in report["partners"]:
+            parts.append(f"<tr><td><a href='#{e(partner['name'])}'>{e(partner['title'])}</a></td>"
+                         f"<td class='n'>{partner['operations_called']}/{partner['operations_total']}</td>"
+                         f"<td><span class='bar'><i style='width:{partner['percent']}%'></i></span> {partner['percent']}%</td>"
+                         f"<td class='n'>{partner['statuses_seen']}/{partner['statuses_documented']}</td></tr>")
+        parts.append("</table>")
     for partner in report["partners"]:
         parts.append(f"<h2 id='{e(partner['name'])}'>{e(partner['title'])} <code>{e(partner['name'])}</code> "
                      f"<span class='bar'><i style='width:{partner['percent']}%'></i></span> "
