@@ -166,6 +166,17 @@ def test_rate_limit_fault_carries_retry_after(client):
     assert call(client, "GET", "/Customer/All").status_code == 200
 
 
+def test_a_rate_limit_admits_n_calls_per_window_then_answers_429(client):
+    client.post(f"{C}/faults", json={"namespace": "rl", "rate_limit": {"requests": 3, "seconds": 3600}})
+    answers = [call(client, "GET", "/Customer/ACME-CORP", "rl") for _ in range(5)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429, 429]
+    assert 3500 <= int(answers[3].headers["retry-after"]) <= 3600
+    assert answers[3].json()["statusCode"] == 429
+    assert call(client, "GET", "/Customer/ACME-CORP", "other").status_code == 200
+    bad = client.post(f"{C}/faults", json={"rate_limit": {"requests": 3}})
+    assert bad.status_code == 400 and "rate_limit" in bad.text
+
+
 def test_faults_at_a_rate_are_the_same_under_the_same_seed(client):
     def pattern() -> list[int]:
         client.delete(f"{C}/faults")

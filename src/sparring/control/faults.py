@@ -4,7 +4,8 @@ A fault is scoped to a partner, an operation and/or a namespace (each optional) 
 latency (fixed ms or a ``[min, max]`` range), then one of an error ``status`` in the partner's own
 error shape (``429`` carries ``Retry-After``, as does any status given ``retry_after``), a dropped
 ``connection``, or a ``body`` that is ``malformed`` (complete, not JSON) or ``truncated`` (the
-connection closes mid-body). ``rate`` makes it fire on
+connection closes mid-body). ``rate_limit: {requests: N, seconds: S}`` is a sliding window: past N
+calls in S seconds a 429 (or ``status``) whose ``Retry-After`` says when a call is admitted again. ``rate`` makes it fire on
 a fraction of the matching calls, ``times`` on the next N only ("fail the next 2, then succeed").
 Faults are consulted in the order they were added; the first that matches and fires is used.
 Random choices come from a generator seeded by the fault's ``seed`` (default: the server's seed),
@@ -17,11 +18,14 @@ so the same calls see the same faults.
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import logging
+import math
 import random
 import threading
+import time
 import typing as t
 from dataclasses import dataclass, field
 
@@ -38,7 +42,7 @@ if t.TYPE_CHECKING:
 HEADER = "x-sparring-fault"
 _HEADER = HEADER.encode()
 BODIES = ("malformed", "truncated")
-FIELDS = ("partner", "operation", "namespace", "latency_ms", "status", "retry_after", "connection", "body",
+FIELDS = ("partner", "operation", "namespace", "latency_ms", "status", "retry_after", "connection", "body", "rate_limit",
           "rate", "times", "seed")
 MAX_LATENCY_MS = 60_000
 
@@ -70,10 +74,12 @@ class Fault:
     connection: str | None = None
     body: str | None = None
     rate: float = 1.0
+    rate_limit: dict | None = None  # {"requests": N, "seconds": S}: past N calls in S seconds, a 429
     times: int | None = None
     seed: int | None = None
     fired: int = 0
     random: random.Random = field(default_factory=random.Random, repr=False)
+    _admitted: collections.deque = field(default_factory=collections.deque, repr=False)
 
     def public(self) -> dict:
         out = {name: getattr(self, name) for name in ("id", *FIELDS, "fired")}
@@ -86,7 +92,23 @@ class Fault:
                 and (self.times is None or self.times > 0))
 
     def fires(self) -> bool:
+        if self.rate_limit is not None:
+            return self._over_limit()
         return self.rate >= 1 or self.random.random() < self.rate
+
+    def _over_limit(self) -> bool:
+        """A sliding window: the call is admitted (the fault does not fire) while fewer than
+        ``requests`` were admitted in the last ``seconds``; otherwise a 429 whose Retry-After is
+        when the oldest admitted call leaves the window."""
+        now = time.monotonic()
+        window = self.rate_limit["seconds"]
+        while self._admitted and self._admitted[0] <= now - window:
+            self._admitted.popleft()
+        if len(self._admitted) < self.rate_limit["requests"]:
+            self._admitted.append(now)
+            return False
+        self.retry_after = max(1, math.ceil(self._admitted[0] + window - now))
+        return True
 
     def latency(self) -> float:
         if self.latency_ms is None:
@@ -105,6 +127,8 @@ class Fault:
             parts.append(f"connection={self.connection}")
         if self.body:
             parts.append(f"body={self.body}")
+        if self.rate_limit:
+            parts.append(f"rate_limit={self.rate_limit['requests']}/{self.rate_limit['seconds']}s")
         return f"fault {self.id}: " + " ".join(parts) if self.id else "header fault: " + " ".join(parts)
 
 
@@ -161,13 +185,24 @@ def build(spec: t.Mapping[str, t.Any], fault_id: int, runtime: "Runtime", defaul
         errors.append("rate must be a number above 0 and at most 1")
     if errors:
         raise ControlError(400, "The fault is not valid.", errors)
-    effects = [v for v in (latency, status, connection, body) if v is not None]
+    rate_limit = spec.get("rate_limit")
+    if rate_limit is not None:
+        if not (isinstance(rate_limit, dict) and set(rate_limit) == {"requests", "seconds"}
+                and _int(rate_limit["requests"]) and 0 <= rate_limit["requests"] <= 1_000_000
+                and isinstance(rate_limit["seconds"], (int, float)) and not isinstance(rate_limit["seconds"], bool)
+                and 0 < rate_limit["seconds"] <= 86400):
+            raise ControlError(400, "The fault is not valid.",
+                               ["rate_limit wants {\"requests\": N (0 or more), \"seconds\": S (above 0, at most 86400)}"])
+        if status is None:
+            status = 429
+        rate_limit = dict(rate_limit)
+    effects = [v for v in (latency, status, connection, body, rate_limit) if v is not None]
     if not effects:
-        raise ControlError(400, "A fault needs at least one of latency_ms, status, connection, body.")
+        raise ControlError(400, "A fault needs at least one of latency_ms, status, connection, body, rate_limit.")
     if status == 429 and retry_after is None:
         retry_after = 1
     fault = Fault(fault_id, partner, operation, namespace, latency, status, retry_after, connection, body,
-                  float(rate), times, seed)
+                  float(rate), rate_limit, times, seed)
     # Seeded by the seed and the declaration, not the id: the same fault set again draws the same.
     fault.random = random.Random(f"{default_seed if seed is None else seed}:{json.dumps(spec, sort_keys=True)}")
     return fault
@@ -199,7 +234,7 @@ def from_header(value: str, runtime: "Runtime", default_seed: int) -> Fault:
                 spec[name] = raw
         else:
             spec[name] = raw
-    for scoped in ("partner", "operation", "namespace", "times"):
+    for scoped in ("partner", "operation", "namespace", "times", "rate_limit"):
         if scoped in spec:
             raise ControlError(400, f"X-Sparring-Fault applies to its own request; {scoped} is not allowed there.")
     return build(spec, 0, runtime, default_seed)
