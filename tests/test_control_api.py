@@ -315,3 +315,21 @@ def test_the_control_api_describes_itself(client):
     assert client.get(f"{C}/nowhere").json()["status"] == 404
     r = client.patch(f"{C}/faults")
     assert r.status_code == 405 and set(r.headers["allow"].split(", ")) >= {"GET", "POST", "DELETE"}
+
+
+def test_yodify_state_round_trips_with_uploaded_files():
+    """Every Yodify collection, bytes included (quote documents), exported and imported as another namespace."""
+    yodify = create_app(["yodify"])
+    with TestClient(yodify) as c:
+        headers = {"Authorization": "Bearer yodify-demo-token", "X-Sparring-Namespace": "y1"}
+        assert c.get("/yodify/api/v1/QuoteDocuments", headers=headers).status_code == 200
+        exported = c.get(f"{C}/state", params={"partner": "yodify", "namespace": "y1"}).json()
+        spaces = exported["partners"]["yodify"]["namespaces"]
+        assert "$bytes" in json.dumps(spaces["y1"]["collections"]["quote_documents"][0])
+        spaces["y2"] = spaces.pop("y1")
+        assert c.put(f"{C}/state", json=exported).json() == {"imported": {"yodify": ["y2"]}}
+        def records(ns: str) -> dict:
+            got = c.get(f"{C}/state", params={"partner": "yodify", "namespace": ns}).json()
+            return got["partners"]["yodify"]["namespaces"][ns]
+
+        assert records("y2") == records("y1")
