@@ -131,7 +131,7 @@ def test_reload_picks_up_a_changed_spec_and_keeps_serving_on_a_broken_one(tmp_pa
             return httpx.get(f"{server.base}/__sparring/partners").json()["partners"][0]["title"]
 
         _wait_for(lambda: title_now() == "InventoryPro reloaded")
-        assert httpx.get(f"{server.base}{IP}/Customer/BEFORE-RELOAD", headers=server.auth("kept")).status_code == 200
+        assert httpx.get(f"{server.base}{IP}/Customer/BEFORE-RELOAD", headers=headers).status_code == 200  # same token
 
         spec.write_text(original.replace("openapi: 3.0", "openapi: [broken", 1))
         _wait_for(lambda: "reload after" in _peek(server))

@@ -2,8 +2,8 @@
 
 A thread polls the modification times of ``spec/*.yaml`` and ``fixtures/*.yaml``. On a change it
 builds the app again; if that fails (an invalid spec) the error is printed and the previous build
-keeps serving. Otherwise the running app switches to the new partners, keeping its journal, faults
-and coverage, and carries the state over when the new schemas accept it (else the changed build
+keeps serving. Otherwise the running app switches to the new partners, keeping its journal, faults,
+coverage, seed, clock and token secrets (issued tokens stay valid), and carries the state over when the new schemas accept it (else the changed build
 starts from freshly seeded data, and says so).
 """
 
@@ -66,6 +66,9 @@ class Reloader:
         except Exception as exc:  # an invalid spec: report it, keep serving the previous build
             self.say(f"sparring: reload after {what} changed failed, still serving the previous specs:\n  {exc}")
             return False
+        old_shared, new_shared = self.app.runtime.store.shared, new.runtime.store.shared
+        for name in list(old_shared):  # seed, clock offset, token secrets: tokens issued stay valid
+            new_shared.set(name, old_shared[name])
         try:
             apply(new.runtime, export(self.app.runtime))
             carried = "state carried over"
