@@ -142,7 +142,6 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
             max_examples: int = DEFAULT_MAX_EXAMPLES, seed: int = 0, phases: t.Sequence[str] = PHASES,
             include: t.Sequence[str] = (), exclude: t.Sequence[str] = (), request_timeout: float = 10.0):
     """(partner, target, credentials, settings) for a run; raises on bad options or failed auth."""
-    from sparring.catalog import load_partners
     from sparring.contract.auth import AuthOptions, resolve
     from sparring.contract.runner import Settings
     from sparring.contract.target import InProcess, Remote

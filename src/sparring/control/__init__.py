@@ -61,8 +61,3 @@ class Control:
 async def _not_found(scope, receive, send) -> None:
     path = Request(scope).url.path
     await problem(404, f"No control route {path}; see {PREFIX}/openapi.json.")(scope, receive, send)
-
-
-def routes(runtime: "Runtime") -> Router:
-    """The control routes alone, for callers that built a runtime without the app."""
-    return Control(runtime).router

@@ -82,12 +82,6 @@ async def json_object(request: Request, operation: str | None = None, *, require
     return value
 
 
-def only_keys(payload: t.Mapping[str, t.Any], allowed: t.Iterable[str]) -> None:
-    unknown = sorted(set(payload) - set(allowed))
-    if unknown:
-        raise ControlError(400, f"Unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}.")
-
-
 def query_int(request: Request, name: str, *, low: int | None = None, high: int | None = None) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:

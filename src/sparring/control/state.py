@@ -15,6 +15,7 @@ is applied. Bytes (uploaded files) travel as ``{"$bytes": "<base64>"}``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import os
@@ -232,19 +233,11 @@ class StateFile:
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
         except BaseException:
-            with _suppress():
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
         self.saves += 1
         return self.path
-
-
-class _suppress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: t.Any) -> bool:
-        return True
 
 
 def routes(control: t.Any) -> list:
@@ -278,3 +271,4 @@ def routes(control: t.Any) -> list:
         by_method(f"{PREFIX}/state", {"GET": guarded(get), "PUT": guarded(put)}),
         Route(f"{PREFIX}/state/save", guarded(save), methods=["POST"]),
     ]
+
