@@ -46,3 +46,9 @@ def test_the_control_api_passes_fuzzing_against_its_own_document():
     result = fuzz("control", max_examples=5, seed=1)
     assert result.ok, (result.findings[:3], result.errors)
     assert result.cases > 200
+
+
+def test_fuzz_takes_a_spec_file_by_path():
+    spec = Path(__file__).resolve().parents[1] / "spec" / "inventorypro.yaml"
+    result = fuzz(str(spec), max_examples=2, phases=("examples",))
+    assert result.ok and result.partner == "inventorypro" and result.cases > 0

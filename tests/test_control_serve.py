@@ -142,6 +142,22 @@ def test_reload_picks_up_a_changed_spec_and_keeps_serving_on_a_broken_one(tmp_pa
     assert "reload after inventorypro.yaml changed failed, still serving the previous specs" in server.output
 
 
+def test_idle_namespaces_are_dropped(tmp_path):
+    server = Serve("--drop-idle-after", "1").wait_up()
+    try:
+        headers = server.auth("short-lived")
+        httpx.post(f"{server.base}{IP}/Customer", json=customer("TEMP"), headers=headers)
+
+        def names() -> set:
+            return {n["name"] for n in httpx.get(f"{server.base}/__sparring/namespaces").json()["partners"]["inventorypro"]}
+
+        _wait_for(lambda: "short-lived" not in names())
+        assert httpx.get(f"{server.base}{IP}/Customer/TEMP", headers=headers).status_code == 404
+    finally:
+        assert server.stop() == 0
+    assert "idle namespace(s): inventorypro/short-lived" in server.output
+
+
 def _peek(server: Serve) -> str:
     """What the server printed so far, without waiting for it to end."""
     import select

@@ -60,10 +60,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from sparring.reload import Reloader
 
         reloader = Reloader(app, build, say=lambda line: print(line, flush=True)).start()
+    sweeper = None
+    if args.drop_idle_after:
+        from sparring.control.namespaces import IdleSweeper
+
+        sweeper = IdleSweeper(lambda: app.runtime.store, args.drop_idle_after,
+                              say=lambda line: print(line, flush=True)).start()
     server = _Server(config)
     server.run()  # returns on Ctrl-C or SIGTERM, after in-flight requests finish
-    if reloader is not None:
-        reloader.stop()
+    for helper in (reloader, sweeper):
+        if helper is not None:
+            helper.stop()
     if state_file is not None and server.started:
         print(f"state: saved to {state_file.save(app.runtime)}", flush=True)
     print("sparring stopped", flush=True)
@@ -154,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--reload", action="store_true", help="pick up changed spec and fixture files without a restart")
     serve.add_argument("--max-namespaces", type=int, metavar="N", help="cap on namespaces, all partners together")
     serve.add_argument("--max-records", type=int, metavar="N", help="cap on the records of one namespace")
+    serve.add_argument("--drop-idle-after", type=float, metavar="SECONDS",
+                       help="drop namespaces no request used for this long (they start again from seeded data)")
     serve.add_argument("--journal-size", type=int, default=None, metavar="N",
                        help="journal entries kept (oldest dropped first; default 2000)")
     _partners_arg(serve)

@@ -62,3 +62,34 @@ def routes(control: t.Any) -> list:
         Route(f"{PREFIX}/namespaces/drop-idle", guarded(drop_idle), methods=["POST"]),
         Route(f"{PREFIX}/namespaces/{{name}}", guarded(drop), methods=["DELETE"]),
     ]
+
+
+class IdleSweeper:
+    """``sparring serve --drop-idle-after SECONDS``: a thread that drops, now and then, every
+    namespace no request used for that long (its next request starts from seeded data again)."""
+
+    def __init__(self, store_of: t.Callable[[], t.Any], idle_seconds: float,
+                 say: t.Callable[[str], None] = lambda line: None) -> None:
+        import threading
+
+        self.store_of = store_of
+        self.idle_seconds = idle_seconds
+        self.say = say
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="sparring-idle-sweeper")
+
+    def start(self) -> "IdleSweeper":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(5)
+
+    def _run(self) -> None:
+        interval = max(0.5, min(60.0, self.idle_seconds / 2))
+        while not self.stopped.wait(interval):
+            dropped = self.store_of().drop_idle(self.idle_seconds)
+            if dropped:
+                self.say(f"sparring: dropped {len(dropped)} idle namespace(s): "
+                         + ", ".join(f"{p}/{n}" for p, n in dropped))
