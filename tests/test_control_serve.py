@@ -155,7 +155,7 @@ def test_idle_namespaces_are_dropped(tmp_path):
         assert httpx.get(f"{server.base}{IP}/Customer/TEMP", headers=headers).status_code == 404
     finally:
         assert server.stop() == 0
-    assert "idle namespace(s): inventorypro/short-lived" in server.output
+    assert "idle namespace(s):" in server.output and "inventorypro/short-lived" in server.output
 
 
 def _peek(server: Serve) -> str:
