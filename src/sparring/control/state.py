@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 import typing as t
 from pathlib import Path
@@ -198,9 +199,15 @@ def _from_json(value: t.Any) -> t.Any:
     return value
 
 
+# Shared values a restart keeps besides the records: the clock offset and the token signing
+# secrets (tokens issued before the restart stay valid). The seed is the command line's.
+_KEPT = re.compile(r"^(clock-offset|token-secret:.+)$")
+
+
 class StateFile:
     """``--state FILE``: loaded at start (a bad file stops the start and is left as it is), written
-    atomically (a temporary file in the same folder, fsynced, then renamed over the old one)."""
+    atomically (a temporary file in the same folder, fsynced, then renamed over the old one), with
+    the clock offset and token secrets besides the records."""
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
@@ -216,14 +223,22 @@ class StateFile:
             raise StateFileError(f"{self.path}: not a readable sparring state file ({exc}); "
                                  "it was left untouched. Move it away to start with fresh state.") from None
         try:
-            return apply(runtime, document)
+            loaded = apply(runtime, document)
         except ControlError as exc:
             details = "".join(f"\n  - {p}" for p in exc.errors)
             raise StateFileError(f"{self.path}: incompatible with this sparring: {exc.detail}{details}\n"
                                  "The file was left untouched.") from None
+        kept = document.get("shared") if isinstance(document.get("shared"), dict) else {}
+        for name, value in kept.items():
+            if _KEPT.match(name) and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                runtime.store.shared.set(name, value)
+        return loaded
 
     def save(self, runtime: "Runtime") -> Path:
-        data = json.dumps(export(runtime), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        document = export(runtime)
+        shared = runtime.store.shared
+        document["shared"] = {name: shared.get(name) for name in list(shared) if _KEPT.match(name)}
+        data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
