@@ -17,7 +17,7 @@ import html
 import typing as t
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, Router
 
@@ -49,6 +49,8 @@ def routes(runtime: "Runtime", access: AdminAccess | None = None) -> Router:
                 return await result if hasattr(result, "__await__") else result
             except BadBody as exc:
                 return JSONResponse({"error": exc.message}, 400)
+            except ClientDisconnect:  # the client (or uvicorn, on a broken chunk) ended the request
+                return Response(status_code=400)
         return run
 
     def index(request: Request) -> Response:
@@ -80,7 +82,7 @@ def routes(runtime: "Runtime", access: AdminAccess | None = None) -> Router:
         return JSONResponse({"status": "ok", "partners": sorted(runtime.served)})
 
     async def reset(request: Request) -> JSONResponse:
-        payload = await _json(request)
+        payload = await _json(request, {"seed"})
         seed = payload.get("seed")
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63):
             return JSONResponse({"error": "seed must be an integer from 0 to 2**63-1"}, 400)
@@ -90,7 +92,7 @@ def routes(runtime: "Runtime", access: AdminAccess | None = None) -> Router:
 
     async def clock(request: Request) -> JSONResponse:
         if request.method == "POST":
-            payload = await _json(request)
+            payload = await _json(request, {"advance"})
             advance = payload.get("advance")
             if not isinstance(advance, (int, float)) or isinstance(advance, bool):
                 return JSONResponse({"error": "advance must be a number of seconds"}, 400)
@@ -110,9 +112,9 @@ def routes(runtime: "Runtime", access: AdminAccess | None = None) -> Router:
     ])
 
 
-async def _json(request: Request) -> dict:
+async def _json(request: Request, fields: set[str]) -> dict:
     """The JSON object of a control request's body ({} when there is none); :class:`BadBody` for
-    anything else, with the same limits as partner bodies."""
+    anything else, or a field not in ``fields``, with the same limits as partner bodies."""
     raw = await request.body()
     if not raw.strip():
         return {}
@@ -122,6 +124,9 @@ async def _json(request: Request) -> dict:
         raise BadBody(exc.message) from None
     if not isinstance(value, dict):
         raise BadBody("The request body must be a JSON object.")
+    unknown = sorted(set(value) - fields)
+    if unknown:
+        raise BadBody(f"Unknown field(s) {', '.join(unknown)}; this route takes {', '.join(sorted(fields))}.")
     return value
 
 
