@@ -1,6 +1,6 @@
 """Customer CSV import and its preview.
 
-The upload is the multipart part ``file``: a UTF-8 CSV of at most 1 MB and 1,000 rows whose
+The upload is the multipart part ``file``: a UTF-8 CSV of at most 512 KB and 1,000 rows whose
 first row names the columns (``name`` required; the others are Create Customer's root fields).
 A row whose name, zip and address1 match an existing customer updates it; any other valid row
 creates one. Row errors are reported per row and field; the preview changes nothing and the
@@ -22,7 +22,7 @@ from sparring.partners.skuio.common import now, ok
 from sparring.partners.skuio.customers import ADDRESS_FIELDS, CONTACT_FIELDS, apply_update, duplicate_of, email_taken, \
     new_customer, norm
 
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = 512 * 1024
 MAX_ROWS = 1000
 COLUMNS = (*CONTACT_FIELDS, *ADDRESS_FIELDS)
 LIMITS = {"zip": 20, "province_code": 10}
@@ -44,7 +44,7 @@ def read_rows(upload: t.Any) -> list[tuple[int, dict[str, str | None]]]:
         raise _file_error("The file field is required.")
     raw = content.encode() if isinstance(content, str) else content
     if len(raw) > MAX_BYTES:
-        raise _file_error("The file may not be greater than 1024 kilobytes.")
+        raise _file_error("The file may not be greater than 512 kilobytes.")
     media = media.split(";")[0].strip().lower()
     if not (filename.lower().endswith((".csv", ".txt")) or media in CSV_TYPES):
         raise _file_error("The file must be a file of type: csv, txt.")
