@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import new_customer
+from skuio_kit import new_customer
 
 
 # -- list ------------------------------------------------------------------------------------------
