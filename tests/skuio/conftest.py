@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from skuio_kit import Api
+from .skuio_kit import Api
 from starlette.testclient import TestClient
 
 from sparring.app import create_app
