@@ -1,22 +1,20 @@
-"""SKU.io fixtures: one app per module, freshly seeded data and clock for every test."""
+"""SKU.io's fixtures: one app for every SKU.io test, freshly seeded data and clock for every test."""
 
 from __future__ import annotations
 
 import pytest
-from .skuio_kit import Api
-from starlette.testclient import TestClient
 
+from kit import fresh
+from skuio_kit import Api
 from sparring.app import create_app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app():
     return create_app(["skuio"], seed=0)
 
 
 @pytest.fixture
 def api(app):
-    app.runtime.reset(0)
-    app.runtime.clock.reset()
-    with TestClient(app) as client:
-        yield Api(client, app.runtime.served["skuio"].partner)
+    with fresh(app) as client:
+        yield Api(client, app)

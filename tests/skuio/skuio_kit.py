@@ -1,55 +1,44 @@
-"""SKU.io over HTTP: an API helper per demo token that checks every response against the spec."""
+"""SKU.io's test helpers on the shared kit: calls below /skuio/api/customers as one demo token."""
 
 from __future__ import annotations
 
-from contract_check import assert_conforms
-from starlette.testclient import TestClient
+import typing as t
+
+from kit import PartnerApi
+
+BASE = "/api/customers"
+WHO = {"power": "demo-poweruser", "user": "demo-user", "readonly": "demo-readonly"}
 
 
-BASE = "/skuio/api/customers"
-TOKENS = {
-    "power": "1|skuio-demo-poweruser-token",
-    "user": "2|skuio-demo-user-token",
-    "readonly": "3|skuio-demo-readonly-token",
-}
+class Api(PartnerApi):
+    """The shared PartnerApi with SKU.io's customers path and a default demo token to switch."""
 
-
-class Api:
-    """Requests below /skuio/api/customers as one demo token; asserts the status when given."""
-
-    def __init__(self, client: TestClient, partner, who: str = "power") -> None:
-        self.client, self.partner, self.who = client, partner, who
-        self.seen: set[str] = set()
+    def __init__(self, client: t.Any, app: t.Any, who: str = "power") -> None:
+        super().__init__(client, app, "skuio", WHO[who])
 
     def as_(self, who: str) -> "Api":
-        other = Api(self.client, self.partner, who)
-        other.seen = self.seen
+        other = Api.__new__(Api)
+        other.__dict__.update(self.__dict__)
+        other.default_who = WHO[who]
         return other
 
-    def call(self, method: str, path: str = "", status: int | None = None, **kwargs):
-        headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        if self.who:
-            headers.setdefault("Authorization", f"Bearer {TOKENS[self.who]}")
-        r = self.client.request(method, BASE + path, headers=headers, **kwargs)
-        if status is not None:
-            assert r.status_code == status, (method, path, r.status_code, r.text[:600])
-        self.seen.add(assert_conforms(self.partner, r))
-        return r
+    def call(self, method: str, path: str = "", status: int | None = None, **kwargs: t.Any):
+        return super().call(method, BASE + path, status, **kwargs)
 
-    def get(self, path="", status=200, **kw):
+    def get(self, path: str = "", status: int | None = 200, **kw: t.Any):
         return self.call("GET", path, status, **kw)
 
-    def post(self, path="", status=200, **kw):
+    def post(self, path: str = "", status: int | None = 200, **kw: t.Any):
         return self.call("POST", path, status, **kw)
 
-    def put(self, path="", status=200, **kw):
+    def put(self, path: str = "", status: int | None = 200, **kw: t.Any):
         return self.call("PUT", path, status, **kw)
 
-    def delete(self, path="", status=200, **kw):
+    def delete(self, path: str = "", status: int | None = 200, **kw: t.Any):
         return self.call("DELETE", path, status, **kw)
 
 
-def new_customer(api: Api, **fields) -> dict:
+def new_customer(api: Api, **fields: t.Any) -> dict:
     body = {"name": "Jane Smith", "company": "Smith Industries", "email": "jane.smith@smithindustries.example.com",
             "address1": "456 Commerce Ave", "city": "Los Angeles", "province": "California", "province_code": "CA",
             "zip": "90001", "country": "United States", "country_code": "US", **fields}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .skuio_kit import new_customer
+from skuio_kit import new_customer
 
 WAREHOUSE = {"label": "Warehouse Address", "name": "John Doe", "company": "Acme Corp",
              "email": "warehouse@acmecorp.example.com", "phone": "+1-555-0102", "address1": "500 Industrial Way",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .skuio_kit import new_customer
+from skuio_kit import new_customer
 
 
 # -- list ------------------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ scoped route-model binding answers, never a silent success.
 
 from __future__ import annotations
 
-from sparring.engine.actions import Action, Call, Result
+from sparring.engine.actions import Action
+from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.store import Namespace, Record
-from sparring.partners.skuio.common import customer_of, not_found, now, ok, where
+from sparring.partners.skuio.common import customer_of, not_found, now, where
 from sparring.partners.skuio.customers import ADDRESS_RECORD_FIELDS, add_address as store_address, copy_root_address, \
     detail, email_taken, norm
 
@@ -18,15 +19,15 @@ IDENTITY = ("name", "company", "address1", "address2", "address3", "city", "prov
 
 
 def get_addresses(action: Action, call: Call) -> Result:
-    customer = customer_of(action, call)
-    addresses = where(action.namespace["addresses"], "customer_id", customer["id"], sort="id")
+    customer = customer_of(call)
+    addresses = where(call.state["addresses"], "customer_id", customer["id"], sort="id")
     by_id = {a["id"]: a for a in addresses}
     defaults = {customer.get("default_shipping_address_id"), customer.get("default_billing_address_id")}
-    return ok({"data": {
+    return Result(200, {
         "default_shipping_address": by_id.get(customer.get("default_shipping_address_id")),
         "default_billing_address": by_id.get(customer.get("default_billing_address_id")),
         "other_addresses": [a for a in addresses if a["id"] not in defaults],
-    }})
+    })
 
 
 def same_address(ns: Namespace, customer_id: int, fields: dict) -> Record | None:
@@ -47,9 +48,9 @@ def make_default(ns: Namespace, customer: Record, address: Record, role: str, st
 
 
 def add_address(action: Action, call: Call) -> Result:
-    ns, stamp = action.namespace, now(action)
+    ns, stamp = call.state, now(action)
     body = call.body if isinstance(call.body, dict) else {}
-    customer = customer_of(action, call)
+    customer = customer_of(call)
     fields = {name: body.get(name) for name in ADDRESS_RECORD_FIELDS}
     if not any(str(fields.get(f) or "").strip() for f in ("address1", "name", "company")):
         raise ApiError.validation({"address1": ["The address1 field is required when name and company are not present."]})
@@ -62,18 +63,17 @@ def add_address(action: Action, call: Call) -> Result:
     for role in ("shipping", "billing"):
         if body.get(f"is_default_{role}"):
             customer = make_default(ns, customer, address, role, stamp)
-    message = "Address added." if status == 201 else "The customer already has this address."
-    return Result(status, {"message": message, "data": address})
+    return Result(status, address)
 
 
 def _set_default(action: Action, call: Call, role: str) -> Result:
-    ns = action.namespace
-    customer = customer_of(action, call)
+    ns = call.state
+    customer = customer_of(call)
     address = ns["addresses"].get(call.params.get("address_id"))
     if address is None or address.get("customer_id") != customer["id"]:
         raise not_found("addresses", call.params.get("address_id"))
     customer = make_default(ns, customer, address, role, now(action))
-    return ok({"message": f"Default {role} address set.", "data": detail(ns, customer)})
+    return Result(200, detail(ns, customer))
 
 
 def set_default_shipping(action: Action, call: Call) -> Result:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import typing as t
 
-from sparring.engine.actions import Action, Call, Result
+from sparring.engine.actions import Action
+from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
-from sparring.engine.store import Namespace, Range, Record
-from sparring.partners.skuio.common import customer_of, invalid, now, ok, where
+from sparring.engine.store import Namespace, Record
+from sparring.partners.skuio.common import customer_of, invalid, now, where
 from sparring.partners.skuio.customers import detail
-from sparring.partners.skuio.listing import archived_range, search_predicate
+from sparring.partners.skuio.listing import selection
 
 
 def delete_blocker(ns: Namespace, customer_id: int) -> str | None:
@@ -41,22 +42,22 @@ def set_archived(ns: Namespace, customer: Record, stamp: str, archived: bool) ->
 
 
 def archive_customer(action: Action, call: Call) -> Result:
-    customer = set_archived(action.namespace, customer_of(action, call), now(action), True)
-    return ok({"message": "Customer archived.", "data": detail(action.namespace, customer)})
+    customer = set_archived(call.state, customer_of(call), now(action), True)
+    return Result(200, detail(call.state, customer))
 
 
 def unarchive_customer(action: Action, call: Call) -> Result:
-    customer = set_archived(action.namespace, customer_of(action, call), now(action), False)
-    return ok({"message": "Customer unarchived.", "data": detail(action.namespace, customer)})
+    customer = set_archived(call.state, customer_of(call), now(action), False)
+    return Result(200, detail(call.state, customer))
 
 
 def delete_customer(action: Action, call: Call) -> Result:
-    customer = customer_of(action, call)
-    reason = delete_blocker(action.namespace, customer["id"])
+    customer = customer_of(call)
+    reason = delete_blocker(call.state, customer["id"])
     if reason:
         raise ApiError(400, f"{reason} It cannot be deleted.", "bad_request")
-    remove_customer(action.namespace, customer["id"])
-    return ok({"message": "Customer deleted."})
+    remove_customer(call.state, customer["id"])
+    return Result(200, {"message": "Customer deleted."})
 
 
 # -- bulk --------------------------------------------------------------------------------------------
@@ -67,11 +68,7 @@ def selected(ns: Namespace, body: t.Any, default_archived: int) -> list[Record]:
     body = body if isinstance(body, dict) else {}
     if body.get("apply_to_all"):
         filters = body.get("filters") or {}
-        archived = filters.get("archived", default_archived)
-        predicate = search_predicate(filters.get("search"))
-        found, _ = ns["customers"].query(
-            where=[archived_range(archived)],
-            predicate=predicate)
+        found, _ = ns["customers"].query(where=selection(filters.get("archived", default_archived), filters.get("search")))
         return found
     ids = body.get("ids") or []
     if not ids:
@@ -83,7 +80,7 @@ def selected(ns: Namespace, body: t.Any, default_archived: int) -> list[Record]:
 
 
 def _bulk_archive(action: Action, call: Call, archived: bool) -> Result:
-    ns, stamp = action.namespace, now(action)
+    ns, stamp = call.state, now(action)
     changed, skipped = [], []
     for customer in selected(ns, call.body, 0 if archived else 1):
         if (customer.get("archived_at") is not None) == archived:
@@ -91,8 +88,7 @@ def _bulk_archive(action: Action, call: Call, archived: bool) -> Result:
         else:
             set_archived(ns, customer, stamp, archived)
             changed.append(customer["id"])
-    verb = "archived" if archived else "unarchived"
-    return ok({"message": f"{len(changed)} customer(s) {verb}.", "data": {"ids": changed, "skipped": skipped}})
+    return Result(200, {"ids": changed, "skipped": skipped})
 
 
 def bulk_archive(action: Action, call: Call) -> Result:
@@ -104,7 +100,7 @@ def bulk_unarchive(action: Action, call: Call) -> Result:
 
 
 def bulk_delete_customers(action: Action, call: Call) -> Result:
-    ns = action.namespace
+    ns = call.state
     deleted, skipped = [], []
     for customer in selected(ns, call.body, 0):
         reason = delete_blocker(ns, customer["id"])
@@ -113,11 +109,11 @@ def bulk_delete_customers(action: Action, call: Call) -> Result:
         else:
             remove_customer(ns, customer["id"])
             deleted.append(customer["id"])
-    return ok({"message": f"{len(deleted)} customer(s) deleted.", "data": {"ids": deleted, "skipped": skipped}})
+    return Result(200, {"ids": deleted, "skipped": skipped})
 
 
 def check_deletable(action: Action, call: Call) -> Result:
-    ns = action.namespace
+    ns = call.state
     body = call.body if isinstance(call.body, dict) else {}
     ids = body.get("ids") or []
     bad = {f"ids.{n}": [f"The selected ids.{n} is invalid."] for n, pk in enumerate(ids) if pk not in ns["customers"]}
@@ -127,6 +123,6 @@ def check_deletable(action: Action, call: Call) -> Result:
     for pk in dict.fromkeys(ids):
         reason = delete_blocker(ns, pk)
         rows.append({"id": pk, "deletable": reason is None, "reason": reason})
-    return ok({"data": rows})
+    return Result(200, rows)
 
 

@@ -7,10 +7,11 @@ written together, so a refused allocation changes nothing.
 
 from __future__ import annotations
 
-from sparring.engine.actions import Action, Call, Result
+from sparring.engine.actions import Action
+from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.store import Namespace, Record
-from sparring.partners.skuio.common import cents, customer_of, not_found, now, ok, where
+from sparring.partners.skuio.common import cents, customer_of, not_found, now, where
 
 
 def payment_status(order: Record) -> str:
@@ -26,15 +27,15 @@ def credit_status(credit: Record) -> str:
 
 
 def open_sales_credits(action: Action, call: Call) -> Result:
-    customer = customer_of(action, call)
-    credits = where(action.namespace["sales_credits"], "customer_id", customer["id"], sort="id")
-    return ok({"data": [c for c in credits if cents(c["unallocated_amount"]) > 0]})
+    customer = customer_of(call)
+    credits = where(call.state["sales_credits"], "customer_id", customer["id"], sort="id")
+    return Result(200, [c for c in credits if cents(c["unallocated_amount"]) > 0])
 
 
 def unpaid_orders(action: Action, call: Call) -> Result:
-    customer = customer_of(action, call)
-    orders = where(action.namespace["sales_orders"], "customer_id", customer["id"], sort="id")
-    return ok({"data": [o for o in orders if cents(o["balance"]) > 0]})
+    customer = customer_of(call)
+    orders = where(call.state["sales_orders"], "customer_id", customer["id"], sort="id")
+    return Result(200, [o for o in orders if cents(o["balance"]) > 0])
 
 
 def _plan(ns: Namespace, customer: Record, credit: Record, lines: list) -> list[tuple[Record, int]]:
@@ -68,8 +69,8 @@ def _plan(ns: Namespace, customer: Record, credit: Record, lines: list) -> list[
 
 
 def allocate_credit(action: Action, call: Call) -> Result:
-    ns, stamp = action.namespace, now(action)
-    customer = customer_of(action, call)
+    ns, stamp = call.state, now(action)
+    customer = customer_of(call)
     credit = ns["sales_credits"].get(call.params.get("salesCredit"))
     if credit is None or credit.get("customer_id") != customer["id"]:
         raise not_found("sales_credits", call.params.get("salesCredit"))
@@ -89,5 +90,4 @@ def allocate_credit(action: Action, call: Call) -> Result:
     credit["status"] = credit_status(credit)
     credit["updated_at"] = stamp
     credit = ns["sales_credits"].put(credit)
-    return ok({"message": f"Allocated {allocated / 100:.2f} of sales credit {credit['sales_credit_number']}.",
-               "data": {"sales_credit": credit, "sales_orders": orders}})
+    return Result(200, {"sales_credit": credit, "sales_orders": orders})

@@ -15,10 +15,11 @@ import io
 import re
 import typing as t
 
-from sparring.engine.actions import Action, Call, Result
+from sparring.engine.actions import Action
+from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.store import Namespace
-from sparring.partners.skuio.common import now, ok
+from sparring.partners.skuio.common import now
 from sparring.partners.skuio.customers import ADDRESS_FIELDS, CONTACT_FIELDS, apply_update, duplicate_of, email_taken, \
     new_customer, norm
 
@@ -123,21 +124,20 @@ def plan(ns: Namespace, rows: list) -> tuple[list[dict], list[dict], list[tuple[
     return reports, errors, valid
 
 
-def _report(message: str, reports: list, errors: list) -> Result:
+def _report(reports: list, errors: list) -> Result:
     count = {a: sum(1 for r in reports if r["action"] == a) for a in ("create", "update", "error")}
-    return ok({"message": message, "data": {
-        "total_rows": len(reports), "created": count["create"], "updated": count["update"], "failed": count["error"],
-        "rows": reports, "errors": errors}})
+    return Result(200, {"total_rows": len(reports), "created": count["create"], "updated": count["update"],
+                        "failed": count["error"], "rows": reports, "errors": errors})
 
 
 def preview_import(action: Action, call: Call) -> Result:
     body = call.body if isinstance(call.body, dict) else {}
-    reports, errors, _ = plan(action.namespace, read_rows(body.get("file")))
-    return _report("Import preview: nothing was changed.", reports, errors)
+    reports, errors, _ = plan(call.state, read_rows(body.get("file")))
+    return _report(reports, errors)
 
 
 def import_customers(action: Action, call: Call) -> Result:
-    ns, stamp = action.namespace, now(action)
+    ns, stamp = call.state, now(action)
     body = call.body if isinstance(call.body, dict) else {}
     reports, errors, valid = plan(ns, read_rows(body.get("file")))
     applied = iter(valid)
@@ -149,4 +149,4 @@ def import_customers(action: Action, call: Call) -> Result:
             report["customer_id"] = new_customer(ns, stamp, row)["id"]
         else:
             apply_update(ns, stamp, ns["customers"].get(match), row)
-    return _report("Import finished.", reports, errors)
+    return _report(reports, errors)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import typing as t
 
-from sparring.engine.actions import Action, Call, Result
+from sparring.engine.actions import Action
+from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.store import Namespace, Record
-from sparring.partners.skuio.common import customer_of, invalid, money, now, ok, where
+from sparring.partners.skuio.common import customer_of, money, now, where
 
 ADDRESS_FIELDS = ("address1", "address2", "address3", "city", "province", "province_code", "zip", "country",
                   "country_code")
@@ -58,7 +59,7 @@ def detail(ns: Namespace, customer: Record) -> Record:
 
 
 def get_customer(action: Action, call: Call) -> Result:
-    return ok({"data": detail(action.namespace, customer_of(action, call))})
+    return Result(200, detail(call.state, customer_of(call)))
 
 
 # -- checks (all before any write) -------------------------------------------------------------------
@@ -96,14 +97,11 @@ def duplicate_of(ns: Namespace, name: t.Any, zip_code: t.Any, address1: t.Any, s
     return None
 
 
-def customer_exists(existing: Record) -> Result:
-    """SKU.io's duplicate-customer refusal: 422 with code CODE_CUSTOMER_EXISTS."""
-    return Result(422, {
-        "message": "A customer with this name, zip and address already exists.",
-        "code": "CODE_CUSTOMER_EXISTS",
-        "errors": {"name": ["A customer with this name, zip and address1 already exists."]},
-        "existing_customer_id": existing["id"],
-    })
+def customer_exists(existing: Record) -> ApiError:
+    """SKU.io's duplicate-customer refusal: a 422 with code CODE_CUSTOMER_EXISTS."""
+    return ApiError(422, "A customer with this name, zip and address already exists.", "validation_error",
+                    {"name": ["A customer with this name, zip and address1 already exists."]},
+                    extra={"code": "CODE_CUSTOMER_EXISTS", "existing_customer_id": existing["id"]})
 
 
 def create_checks(ns: Namespace, body: dict) -> dict[str, list[str]]:
@@ -139,14 +137,14 @@ def new_customer(ns: Namespace, stamp: str, body: dict) -> Record:
 
 
 def create_customer(action: Action, call: Call) -> Result:
-    ns, body = action.namespace, call.body if isinstance(call.body, dict) else {}
+    ns, body = call.state, call.body if isinstance(call.body, dict) else {}
     existing = duplicate_of(ns, body.get("name"), body.get("zip"), body.get("address1"))
     if existing is not None:
-        return customer_exists(existing)
+        raise customer_exists(existing)
     bad = create_checks(ns, body)
     if bad:
         raise ApiError.validation(bad)
-    return ok({"data": detail(ns, new_customer(ns, now(action), body))}, 201)
+    return Result(201, detail(ns, new_customer(ns, now(action), body)))
 
 
 def update_checks(ns: Namespace, customer: Record, body: dict) -> dict[str, list[str]]:
@@ -188,12 +186,12 @@ def apply_update(ns: Namespace, stamp: str, customer: Record, body: dict) -> Rec
 
 
 def update_customer(action: Action, call: Call) -> Result:
-    ns, body = action.namespace, call.body if isinstance(call.body, dict) else {}
-    customer = customer_of(action, call)
+    ns, body = call.state, call.body if isinstance(call.body, dict) else {}
+    customer = customer_of(call)
     bad = update_checks(ns, customer, body)
     if bad:
         raise ApiError.validation(bad)
-    return ok({"data": detail(ns, apply_update(ns, now(action), customer, body))})
+    return Result(200, detail(ns, apply_update(ns, now(action), customer, body)))
 
 
 def copy_root_address(customer: Record, address: Record) -> None:

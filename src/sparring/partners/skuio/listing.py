@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import typing as t
 
-from sparring.engine.actions import Action, Call, Result
-from sparring.engine.errors import ApiError
-from sparring.engine.paging import Page, paging_style
-from sparring.engine.store import Range, Record
+from sparring.engine.actions import Action, List
+from sparring.engine.context import Call, Result
+from sparring.engine.store import Filter
 
 SEARCH_FIELDS = ("name", "email", "company", "address1", "address2", "city", "province", "zip", "country")
 SORTABLE = ("name", "email", "company", "created_at", "updated_at", "archived_at")
@@ -49,20 +48,6 @@ COLUMNS: dict[str, tuple[str, bool, bool]] = {
 }
 
 
-def archived_range(archived: t.Any) -> Range:
-    """Active customers (``archived_at`` null) for 0, archived ones for 1 (nulls sort before text)."""
-    if int(archived or 0) == 1:
-        return Range("archived_at", low="")
-    return Range("archived_at", high="", high_inclusive=False)
-
-
-def search_predicate(text: t.Any) -> t.Callable[[Record], bool] | None:
-    if text in (None, ""):
-        return None
-    needle = str(text).casefold()
-    return lambda record: any(needle in str(record.get(f) or "").casefold() for f in SEARCH_FIELDS)
-
-
 def columns(values: t.Any) -> list[str]:
     """Column names from a repeated and/or comma-separated parameter (validated by the spec's pattern)."""
     values = values if isinstance(values, list) else [values] if values else []
@@ -76,24 +61,28 @@ def table_specifications() -> dict:
         for name, (kind, filterable, visible) in COLUMNS.items()]}
 
 
+_LISTS: dict[str, List] = {}
+
+
 def list_customers(action: Action, call: Call) -> Result:
-    params = call.params
-    if int(params.get("table_specifications") or 0) == 1:
+    """The declared list (paging, sort, ``archived`` and ``search`` filters), then the columns asked for."""
+    if int(call.params.get("table_specifications") or 0) == 1:
         return Result(200, table_specifications())
-    paging = paging_style(action.decl["paging"])
-    number, size = paging.window(params)
-    sort = params.get("sort") or "id"
-    descending = sort.startswith("-")
-    sort = sort.lstrip("-")
-    if sort != "id" and sort not in SORTABLE:
-        raise ApiError.validation({"sort": [f"Sorting by {sort} is not allowed."]})
-    items, total = action.namespace["customers"].query(
-        sort=sort, descending=descending, where=[archived_range(params.get("archived"))],
-        predicate=search_predicate(params.get("search")), offset=(number - 1) * size, limit=size)
-    included, excluded = columns(params.get("included[]")), set(columns(params.get("excluded[]")))
+    listing = _LISTS.get(action.operation.id)
+    if listing is None or listing.env is not action.env:
+        listing = _LISTS[action.operation.id] = List(action.operation, action.env)
+    result = listing(call)
+    included, excluded = columns(call.params.get("included[]")), set(columns(call.params.get("excluded[]")))
     if included or excluded:
         keep = [c for c in (included or COLUMNS) if c not in excluded or c == "id"]
         keep = ["id", *(c for c in dict.fromkeys(keep) if c != "id")]
-        items = [{c: item.get(c) for c in keep} for item in items]
-    body, headers = paging.render(Page(items, total, number, size, params, call.url))
-    return Result(200, body, headers)
+        result.body["data"] = [{c: row.get(c) for c in keep} for row in result.body["data"]]
+    return result
+
+
+def selection(archived: t.Any, search: t.Any) -> list[Filter]:
+    """The filters of a bulk request's ``filters``: as the list's ``archived`` and ``search``."""
+    where = [Filter("archived_at", "present", int(archived or 0))]
+    if search not in (None, ""):
+        where.append(Filter("name", "contains", str(search), SEARCH_FIELDS))
+    return where

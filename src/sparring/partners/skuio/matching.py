@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, utils
 
-from sparring.engine.actions import Action, Call, Result
-from sparring.partners.skuio.common import ok, where
+from sparring.engine.actions import Action
+from sparring.engine.context import Call, Result
+from sparring.partners.skuio.common import where
 from sparring.partners.skuio.customers import norm
 
 THRESHOLD = 90.0
@@ -18,7 +19,7 @@ def similarity(a: str | None, b: str | None) -> float:
 
 
 def find_match(action: Action, call: Call) -> Result:
-    ns, params = action.namespace, call.params
+    ns, params = call.state, call.params
     name, zip_code, address1 = norm(params.get("name")), str(params.get("zip")).strip(), params.get("address1")
     best, best_score = None, 0.0
     for address in where(ns["addresses"], "zip", zip_code, sort="id", copy=False):
@@ -28,4 +29,4 @@ def find_match(action: Action, call: Call) -> Result:
         score = similarity(address1, address.get("address1"))
         if score >= THRESHOLD and score > best_score:
             best, best_score = customer, score
-    return ok({"data": None if best is None else {**best, "match_score": round(best_score, 2)}})
+    return Result(200, {"data": None if best is None else {**best, "match_score": round(best_score, 2)}})

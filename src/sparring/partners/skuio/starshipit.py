@@ -7,10 +7,11 @@ fulfillment, its sales order and the customer's default shipping address.
 
 from __future__ import annotations
 
-from sparring.engine.actions import Action, Call, Result
+from sparring.engine.actions import Action
+from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.store import Namespace, Record
-from sparring.partners.skuio.common import invalid, now, ok, where
+from sparring.partners.skuio.common import invalid, now, where
 
 STARSHIPIT_IDS = 880000  # Starshipit's order id = this + the fulfillment id
 
@@ -48,7 +49,7 @@ def starshipit_order(ns: Namespace, fulfillment: Record) -> Record:
 
 
 def submit_starshipit_orders(action: Action, call: Call) -> Result:
-    ns, stamp = action.namespace, now(action)
+    ns, stamp = call.state, now(action)
     sent = []
     for fulfillment in where(ns["fulfillments"], "status", "pending", sort="id"):
         if fulfillment.get("fulfillment_type") != "starshipit":
@@ -56,12 +57,12 @@ def submit_starshipit_orders(action: Action, call: Call) -> Result:
         fulfillment.update(status="submitted", starshipit_order_id=STARSHIPIT_IDS + fulfillment["id"],
                            submitted_at=stamp, starshipit_updated_at=stamp, updated_at=stamp)
         sent.append(starshipit_order(ns, ns["fulfillments"].put(fulfillment)))
-    return ok({"message": f"{len(sent)} order(s) submitted to Starshipit.", "data": {"submitted": sent}})
+    return Result(200, {"submitted": sent})
 
 
 def _fulfillment(action: Action, call: Call) -> Record:
     key = call.params.get("sales_order_fulfillment")
-    fulfillment = action.namespace["fulfillments"].get(key)
+    fulfillment = call.state["fulfillments"].get(key)
     if fulfillment is None:
         raise ApiError(404, f"No query results for model [App\\Models\\SalesOrderFulfillment] {key}", "not_found")
     return fulfillment
@@ -73,12 +74,12 @@ def update_starshipit_order(action: Action, call: Call) -> Result:
         raise invalid("sales_order_fulfillment", "This fulfillment has not been submitted to Starshipit.")
     stamp = now(action)
     fulfillment.update(starshipit_updated_at=stamp, updated_at=stamp)
-    fulfillment = action.namespace["fulfillments"].put(fulfillment)
-    return ok({"message": "Starshipit order updated.", "data": starshipit_order(action.namespace, fulfillment)})
+    fulfillment = call.state["fulfillments"].put(fulfillment)
+    return Result(200, starshipit_order(call.state, fulfillment))
 
 
 def view_starshipit_order(action: Action, call: Call) -> Result:
     fulfillment = _fulfillment(action, call)
     if fulfillment.get("starshipit_order_id") is None:
         raise ApiError(404, f"Fulfillment {fulfillment['id']} has no Starshipit order.", "not_found")
-    return ok({"data": starshipit_order(action.namespace, fulfillment)})
+    return Result(200, starshipit_order(call.state, fulfillment))
