@@ -86,6 +86,11 @@ def test_create_with_a_default_billing_address(api):
     assert len(customer["addresses"]) == 2
 
 
+def test_default_settings_are_set_only_by_update(api):
+    customer = new_customer(api, store_id=1, warehouse_id=1, default_sales_rep_id=2)
+    assert (customer["store_id"], customer["warehouse_id"], customer["default_sales_rep_id"]) == (None, None, 2)
+
+
 def test_duplicate_name_zip_address1_is_code_customer_exists(api):
     body = api.post("", 422, json={"name": "john doe", "zip": "90210", "address1": "123  MAIN ST"}).json()
     assert body["code"] == "CODE_CUSTOMER_EXISTS" and body["existing_customer_id"] == 1

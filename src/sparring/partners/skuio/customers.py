@@ -30,6 +30,8 @@ SETTINGS = {  # field -> (collection it must name, what Laravel calls it in mess
     "shipping_method_international_id": ("shipping_methods", "shipping method international id"),
     "warehouse_id": ("warehouses", "warehouse id"),
 }
+# what a create sets; the default settings (pricing tier, store, shipping methods, warehouse) only an update does
+CREATE_FIELDS = (*CONTACT_FIELDS, *ADDRESS_FIELDS, "integration_instance_id", "default_sales_rep_id")
 CUSTOMER_FIELDS = (*CONTACT_FIELDS, *ADDRESS_FIELDS, *SETTINGS, "default_shipping_address_id",
                    "default_billing_address_id", "archived_at")
 
@@ -125,8 +127,8 @@ def add_address(ns: Namespace, stamp: str, customer_id: int, fields: dict) -> Re
 
 def new_customer(ns: Namespace, stamp: str, body: dict) -> Record:
     """Store a customer, its default shipping address and its optional billing address (checks done)."""
-    customer = {name: body.get(name) for name in CUSTOMER_FIELDS}
-    customer.update(id=ns["customers"].next_id(), archived_at=None, created_at=stamp, updated_at=stamp)
+    customer = {name: body.get(name) if name in CREATE_FIELDS else None for name in CUSTOMER_FIELDS}
+    customer.update(id=ns["customers"].next_id(), created_at=stamp, updated_at=stamp)
     shipping = add_address(ns, stamp, customer["id"], {**body, "label": "Default Shipping"})
     customer["default_shipping_address_id"] = customer["default_billing_address_id"] = shipping["id"]
     billing = body.get("default_billing_address")
