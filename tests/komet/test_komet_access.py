@@ -10,9 +10,12 @@ INVENTORY = "/api/ecommerce/inventory.list"
 
 
 def test_a_missing_or_unknown_token_is_401_wherever_the_token_goes(api):
-    for params in ({"customerId": ME}, {"customerId": ME, "authenticationToken": "nope"}):
+    missing, unknown = ({"customerId": ME}, {"customerId": ME, "authenticationToken": "nope"})
+    for params, message in ((missing, "An authentication token is required."),
+                            (unknown, "The authentication token is not valid.")):
         r = api.get(DETAILS, 401, params=params, headers={})
-        assert r.json()["status"] == 0 and r.json()["message"]
+        assert r.json() == {"status": 0, "message": message}
+        assert "www-authenticate" not in r.headers  # an API key has no HTTP authentication scheme
     r = api.get(INVENTORY, 401, params={"customerId": ME}, headers={"X-ACCOUNT": ACCOUNT, "authenticationToken": "nope"})
     assert r.json()["status"] == 0
     api.get(INVENTORY, 401, params={"customerId": ME}, headers={"authenticationToken": TOKENS["customer-token"]})

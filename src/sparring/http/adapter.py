@@ -71,7 +71,9 @@ def build(runtime: "Runtime", *, validate_responses: bool = False, strict: bool 
 
     def handle_error(request, exc: Exception):
         path = request.url.path
-        error = to_api_error(exc, allow, path)
+        served = runtime.partner_for(path)
+        bearer = served is None or served.partner.declarations.auth.kind != "api-key"
+        error = to_api_error(exc, allow, path, bearer=bearer)
         status, media_type, body = error_parts(error, runtime.style_for(path), path)
         return ConnexionResponse(status_code=status, mimetype=media_type, content_type=media_type, body=body,
                                  headers=error.headers, is_streamed=False)
