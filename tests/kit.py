@@ -22,7 +22,8 @@ from sparring.http.validation import to_json_schema
 
 def operation_for(partner: Partner, method: str, url_path: str):
     path = url_path[len(partner.prefix):].split("?")[0]
-    for op in partner.operations.values():
+    # concrete paths before templated ones, as the router does (/customers/archive is not /customers/{id})
+    for op in sorted(partner.operations.values(), key=lambda o: o.path.count("{")):
         if op.method != method.lower():
             continue
         pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path)) + "$"

@@ -64,6 +64,7 @@ class AuthDeclaration:
     clients: tuple[ClientDeclaration, ...] = ()
     users: tuple[UserDeclaration, ...] = ()
     bound_keys: t.Mapping[str, str] = field(default_factory=lambda: EMPTY)  # apiKey parameter -> binding name
+    roles: t.Mapping[str, str] = field(default_factory=lambda: EMPTY)  # role permission -> its 403 message
 
     @property
     def demo_client(self) -> ClientDeclaration | None:
@@ -380,7 +381,7 @@ def _auth(p: _Parse, raw: dict, path: list) -> AuthDeclaration:
         for u in raw.get("users") or ()
     )
     return AuthDeclaration(kind, raw.get("token-path"), int(raw.get("token-lifetime", 3600)), clients, users,
-                           _frozen(raw.get("bound-keys")))
+                           _frozen(raw.get("bound-keys")), _frozen(raw.get("roles")))
 
 
 def _envelope(p: _Parse, raw: dict | None, path: list) -> EnvelopeDeclaration | None:

@@ -185,15 +185,18 @@ class PartnerAuth:
 
     # -- permissions ------------------------------------------------------------------------------
 
-    @staticmethod
-    def require(caller: Caller | None, permissions: t.Sequence[str]) -> None:
+    def require(self, caller: Caller | None, permissions: t.Sequence[str]) -> None:
         """403 naming the first permission (scope, role) the caller lacks; styles that document it
-        also carry it as ``required_scope``."""
+        also carry it as ``required_scope``. A permission the partner declares as a role (``auth.roles``)
+        is refused with that role's own message and no ``required_scope``."""
         if caller is None:
             return
         for permission in permissions:
             if permission in caller.permissions:
                 continue
+            role_message = self.declaration.roles.get(permission)
+            if role_message is not None:
+                raise ApiError(403, role_message, "forbidden")
             raise ApiError(403, f"This integration user lacks permission {permission}.", "forbidden",
                            extra={"required_scope": permission})
 
