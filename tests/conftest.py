@@ -13,3 +13,37 @@ HERE = Path(__file__).parent
 for folder in [HERE, *(p for p in HERE.iterdir() if p.is_dir() and (p / "conftest.py").exists())]:
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+
+
+# -- the Redis backend (tests/redis_server.py) ---------------------------------------------------
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of a real Redis server started for this session (skipped, saying why, if none can be had)."""
+    from redis_server import RedisServer, redis_server_binary
+
+    binary, why = redis_server_binary()
+    if binary is None:
+        if os.environ.get("SPARRING_TEST_STORE") == "redis":
+            pytest.fail(f"SPARRING_TEST_STORE=redis but {why}")
+        pytest.skip(why)
+    server = RedisServer(binary)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_backend(request):
+    """``SPARRING_TEST_STORE=redis``: every app the tests create keeps its state in Redis."""
+    if os.environ.get("SPARRING_TEST_STORE") != "redis":
+        yield
+        return
+    url = request.getfixturevalue("redis_url")
+    os.environ["SPARRING_STORE"] = url
+    yield
+    os.environ.pop("SPARRING_STORE", None)

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sparring import control
 from sparring.catalog import Partner, SpecError, load_partners
+from sparring.engine.store.select import default_store, store_from_url
 from sparring.http import adapter
 from sparring.http.endpoint import render_error
 from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large
@@ -44,7 +45,8 @@ class Sparring:
 
 def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *, seed: int = 0,
                validate_responses: bool = False, store: t.Any = None) -> Sparring:
-    """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``."""
+    """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``.
+    ``store``: a store, a URL (``memory``, ``redis://...``), or None for what ``SPARRING_STORE`` says."""
     loaded = [p for p in partners or [] if isinstance(p, Partner)]
     names = [p for p in partners or [] if isinstance(p, str)]
     if names or not loaded:
@@ -53,5 +55,7 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
         if names and spec_only:
             raise SpecError(f"{', '.join(spec_only)}: no operation declares an x-sparring action yet (spec only)")
         loaded += [p for p in found if p.servable]
+    if store is None or isinstance(store, str):  # a URL, or SPARRING_STORE, or memory
+        store = store_from_url(store, isolated=True) if store else default_store()
     runtime = Runtime(loaded, seed, store)
     return Sparring(runtime, adapter.build(runtime, validate_responses=validate_responses))

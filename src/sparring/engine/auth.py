@@ -82,12 +82,8 @@ class PartnerAuth:
         if self._secret is None:
             name = f"token-secret:{self.partner}"
             value = self.shared.get(name)
-            if value is None:
-                value = secrets.token_hex(32)
-                if hasattr(self.shared, "set"):
-                    self.shared.set(name, value)
-                else:
-                    self.shared[name] = value
+            if value is None:  # the first worker to need it sets it; every other reads that one
+                value = self.shared.setdefault(name, secrets.token_hex(32))
             self._secret = bytes.fromhex(value)
         return self._secret
 
