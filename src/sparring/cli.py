@@ -26,7 +26,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _Server = _uvicorn_server()
 
-    app = create_app(args.partner, seed=args.seed)
+    store = "memory"
+    if args.store != "memory":
+        from sparring.serving import shared_store
+
+        try:
+            store = shared_store(args.store, args.seed)
+        except Exception as exc:  # redis.ConnectionError and kin: say what, not a traceback
+            print(f"sparring: cannot use the store {args.store}: {exc}", file=sys.stderr)
+            return 2
+    elif args.workers > 1:
+        print("sparring: --workers needs a shared store, e.g. --store redis://127.0.0.1:6379/0", file=sys.stderr)
+        return 2
+    app = create_app(args.partner, seed=args.seed, store=store)
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners")
     for name, served in app.runtime.served.items():
@@ -35,12 +47,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"    base URL    {base}{partner.prefix}")
         print(f"    Swagger UI  {base}{partner.prefix}/ui/")
         _print_credentials(partner.declarations.auth.describe(), base + partner.prefix, indent="    ")
-    print(flush=True)
+    print(f"  store {args.store}, {args.workers} worker{'s' if args.workers > 1 else ''}\n", flush=True)
+    if args.workers > 1:
+        from sparring.serving import run_workers
+
+        run_workers(partners=args.partner, seed=args.seed, store=args.store, prefix=store.prefix, host=args.host,
+                    port=args.port, workers=args.workers, log_level=args.log_level, access_log=args.access_log)
+        print("sparring stopped", flush=True)
+        return 0
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
                             access_log=args.access_log, lifespan="off")
     _Server(config).run()  # returns on Ctrl-C or SIGTERM, after in-flight requests finish
     print("sparring stopped", flush=True)
     return 0
+
+
+def _store_url(value: str) -> str:
+    if value == "memory" or value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    raise argparse.ArgumentTypeError("use memory or redis://HOST:PORT/DB")
 
 
 def _uvicorn_server():
@@ -118,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="fixture seed: the same seed gives the same data")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-access-log", dest="access_log", action="store_false", help="do not log every request")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (more than 1 needs --store redis://...)")
+    serve.add_argument("--store", default="memory", metavar="URL", type=_store_url,
+                       help="where state lives: memory (default) or redis://HOST:PORT/DB, shared by every worker")
     _partners_arg(serve)
     serve.set_defaults(func=cmd_serve)
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import json
 import marshal
+import os
 import struct
 import threading
 import time
@@ -463,7 +464,8 @@ class RedisStore:
                  client: redis_client.Redis | None = None) -> None:
         self.url = url
         self.prefix = prefix
-        self.client = client or redis_client.Redis.from_url(url)
+        # named by process, so a server's CLIENT LIST shows which workers are connected
+        self.client = client or redis_client.Redis.from_url(url, client_name=f"sparring-{os.getpid()}")
         self.shared = RedisShared(self.client, f"{prefix}:shared")
         self.partners: dict[str, tuple[t.Mapping[str, t.Any], Seeder]] = {}
         self._locks: dict[str, RedisLock] = {}
