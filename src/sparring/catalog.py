@@ -161,7 +161,16 @@ def _resolved(spec_path: Path, content: bytes) -> dict:
         where = "/".join(map(str, getattr(exc, "absolute_path", []) or []))
         message = getattr(exc, "message", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
         raise SpecError(f"{spec_path}: {message}" + (f" (at {where})" if where else "")) from exc
-    return resolver.specs
+    return _string_keys(resolver.specs)
+
+
+def _string_keys(value: t.Any) -> t.Any:
+    """Every mapping key a string (YAML reads ``200:`` as an integer; JSON and connexion want text)."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value
 
 
 def spec_paths(spec_dir: Path | None = None) -> list[Path]:

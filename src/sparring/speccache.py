@@ -22,7 +22,7 @@ import typing as t
 from functools import lru_cache
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 2: keys made strings
 
 
 def cache_dir() -> Path | None:
