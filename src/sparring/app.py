@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import typing as t
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from sparring import lazyimports
 
-from sparring import control
-from sparring.catalog import Partner, SpecError, load_partners
-from sparring.engine.store.select import default_store, store_from_url
-from sparring.http import adapter
-from sparring.http.endpoint import render_error
-from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large
-from sparring.runtime import Runtime
+lazyimports.defer()  # before connexion: see lazyimports.py
+
+from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
+
+from sparring import control  # noqa: E402
+from sparring.catalog import Partner, SpecError, load_partners  # noqa: E402
+from sparring.engine.store.select import default_store, store_from_url  # noqa: E402
+from sparring.http import adapter  # noqa: E402
+from sparring.http.endpoint import render_error  # noqa: E402
+from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large  # noqa: E402
+from sparring.runtime import Runtime  # noqa: E402
 
 __all__ = ["MAX_BODY_BYTES", "Sparring", "create_app"]
 
