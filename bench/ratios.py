@@ -170,7 +170,7 @@ def section_serving(args: argparse.Namespace) -> dict:
     out = {}
     try:
         base = f"http://127.0.0.1:{port}{IP}"
-        token = sparring_token(base)
+        token = sparring_token(f"http://127.0.0.1:{port}")
         status, body = get(base + "/Customer/ACME-CORP", {"Authorization": f"Bearer {token}"})
         assert status == 200, status
         body_file = Path(tempfile.gettempdir()) / "sparring-bench-body.json"
@@ -223,7 +223,7 @@ def section_workers(args: argparse.Namespace) -> dict:
                              "warning", "--no-access-log", *extra], port)
             try:
                 base = f"http://127.0.0.1:{port}{IP}"
-                token = sparring_token(base)
+                token = sparring_token(f"http://127.0.0.1:{port}")
                 out[label] = _wrk(wrk, base + scenario.path, scenario, token, heavy)
             finally:
                 server.stop()

@@ -402,14 +402,22 @@ class RedisNamespace:
         self.own_set = self.own_base + ":own"
         self.own: set[str] = own
         self.lock = store.lock_for(f"{self.own_base}:lock")
-        specs = store.partners[partner][0]
-        self.collections = {n: RedisCollection(self, n, s.key, _fields(s)) for n, s in specs.items()}
+        self.specs = store.partners[partner][0]
+        self._collections: dict[str, RedisCollection] = {}
+
+    @property
+    def collections(self) -> dict[str, RedisCollection]:
+        return {name: self[name] for name in self.specs}
 
     def __getitem__(self, collection: str) -> RedisCollection:
-        return self.collections[collection]
+        found = self._collections.get(collection)
+        if found is None:  # made on first use: a request touches one or two of a partner's collections
+            spec = self.specs[collection]
+            found = self._collections[collection] = RedisCollection(self, collection, spec.key, _fields(spec))
+        return found
 
     def __contains__(self, collection: str) -> bool:
-        return collection in self.collections
+        return collection in self.specs
 
     @contextlib.contextmanager
     def transaction(self) -> t.Iterator[None]:
