@@ -72,3 +72,14 @@ def test_concurrent_starts_share_one_cache(tmp_path):
     assert len(outputs) == 1
     assert len(_entries(tmp_path)) == 1
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_the_cache_keeps_only_its_newest_entries(tmp_path, monkeypatch):
+    from sparring import speccache
+
+    monkeypatch.setenv("SPARRING_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(speccache, "MAX_ENTRIES", 3)
+    for n in range(5):
+        speccache.store(f"{n:064d}", {"n": n})
+    assert len(_entries(tmp_path)) == 3
+    assert speccache.load(f"{4:064d}") == {"n": 4}

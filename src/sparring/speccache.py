@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FORMAT = 2  # 2: keys made strings
+MAX_ENTRIES = 64
 
 
 def cache_dir() -> Path | None:
@@ -90,8 +91,20 @@ def store(key: str, value: t.Any) -> None:
             with _ignored():
                 os.unlink(temp)
             raise
+        _prune(folder)
     except OSError:
         pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest MAX_ENTRIES entries: every edited spec (or test copy) leaves one behind."""
+    entries = []
+    for path in folder.glob("*.pickle"):
+        with _ignored():
+            entries.append((path.stat().st_mtime, path))
+    for _, path in sorted(entries, reverse=True)[MAX_ENTRIES:]:
+        with _ignored():
+            path.unlink()
 
 
 class _ignored:
