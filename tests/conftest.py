@@ -17,8 +17,62 @@ for folder in [HERE, *(p for p in HERE.iterdir() if p.is_dir() and (p / "conftes
 
 # operation coverage from the calls the tests really made (see tests/operation_coverage.py)
 from operation_coverage import (  # noqa: E402,F401  (hooks pytest finds in this module)
-    pytest_collection_modifyitems,
+    pytest_collection_modifyitems as coverage_collection_modifyitems,
     pytest_deselected,
     pytest_runtest_setup,
     pytest_runtest_teardown,
 )
+
+# -- the Redis backend (tests/redis_server.py) ---------------------------------------------------
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of a real Redis server started for this session (skipped, saying why, if none can be had)."""
+    from redis_server import RedisServer, redis_server_binary
+
+    binary, why = redis_server_binary()
+    if binary is None:
+        if os.environ.get("SPARRING_TEST_STORE") == "redis":
+            pytest.fail(f"SPARRING_TEST_STORE=redis but {why}")
+        pytest.skip(why)
+    server = RedisServer(binary)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _store_backend(request):
+    """``SPARRING_TEST_STORE=redis``: every app the tests create keeps its state in Redis."""
+    if os.environ.get("SPARRING_TEST_STORE") != "redis":
+        yield
+        return
+    url = request.getfixturevalue("redis_url")
+    os.environ["SPARRING_STORE"] = url
+    yield
+    os.environ.pop("SPARRING_STORE", None)
+
+
+# Files that build no app of their own on the store under test, or that the first pass already ran
+# against Redis: the Redis pass (SPARRING_TEST_STORE=redis) leaves them out.
+NOT_ON_REDIS = {"test_fuzz.py", "test_reconstruct.py", "test_declarations.py", "test_yodify_reconstruct.py",
+                "test_redis_store.py", "test_cli.py"}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    _redis_pass_selection(config, items)
+    coverage_collection_modifyitems(session, config, items)
+
+
+def _redis_pass_selection(config, items):
+    if os.environ.get("SPARRING_TEST_STORE") != "redis":
+        return
+    kept = [item for item in items if item.path.name not in NOT_ON_REDIS]
+    dropped = [item for item in items if item.path.name in NOT_ON_REDIS]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -9,23 +9,29 @@ operation's declared action against the store (``engine/``).
 
 from __future__ import annotations
 
+import os
 import typing as t
 
-from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from sparring import lazyimports
 
-from sparring.catalog import Partner, SpecError, load_partners
-from sparring.control import PREFIX, Control
-from sparring.control.access import AdminAccess
-from sparring.control.common import problem
-from sparring.control.state import StateFile
-from sparring.engine.errors import ApiError
-from sparring.engine.store.memory import MemoryStore
-from sparring.http import adapter
-from sparring.http.endpoint import render_error
-from sparring.http.leniency import DEVIATIONS
-from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large
-from sparring.runtime import Runtime
+lazyimports.defer()  # before connexion: see lazyimports.py
+
+from starlette.requests import Request  # noqa: E402
+from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
+
+from sparring.catalog import Partner, SpecError, load_partners  # noqa: E402
+from sparring.control import PREFIX, Control  # noqa: E402
+from sparring.control.access import AdminAccess  # noqa: E402
+from sparring.control.common import problem  # noqa: E402
+from sparring.control.state import StateFile  # noqa: E402
+from sparring.engine.errors import ApiError  # noqa: E402
+from sparring.engine.store.memory import MemoryStore  # noqa: E402
+from sparring.engine.store.select import ENVIRONMENT, store_from_url  # noqa: E402
+from sparring.http import adapter  # noqa: E402
+from sparring.http.endpoint import render_error  # noqa: E402
+from sparring.http.leniency import DEVIATIONS  # noqa: E402
+from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large  # noqa: E402
+from sparring.runtime import Runtime  # noqa: E402
 
 __all__ = ["MAX_BODY_BYTES", "MAX_STATE_BYTES", "Sparring", "create_app"]
 
@@ -102,7 +108,8 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
                journal_capacity: int | None = None, state_file: StateFile | None = None) -> Sparring:
     """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``.
 
-    ``strict``: refuse what the partner's docs do not allow instead of accepting and recording it;
+    ``store``: a store, a URL (``memory``, ``redis://...``), or None for what ``SPARRING_STORE``
+    says (memory when unset); ``strict``: refuse what the partner's docs do not allow instead of accepting and recording it;
     ``admin_token``: the control API then needs it (``control/access.py``); ``max_namespaces`` and
     ``max_records`` cap the memory store; ``state_file`` is where ``POST /__sparring/state/save``
     writes (loading it is the caller's: ``state_file.load(app.runtime)``).
@@ -115,8 +122,12 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
         if names and spec_only:
             raise SpecError(f"{', '.join(spec_only)}: no operation declares an x-sparring action yet (spec only)")
         loaded += [p for p in found if p.servable]
-    if store is None:
-        store = MemoryStore(max_namespaces=max_namespaces, max_records=max_records)
+    if store is None or isinstance(store, str):  # a URL, or SPARRING_STORE, or memory
+        url = store or os.environ.get(ENVIRONMENT)
+        if not url or url == "memory":
+            store = MemoryStore(max_namespaces=max_namespaces, max_records=max_records)
+        else:
+            store = store_from_url(url, isolated=True)
     runtime = Runtime(loaded, seed, store)
     return Sparring(runtime, adapter.build(runtime, validate_responses=validate_responses, strict=strict),
                     admin_token=admin_token, read_timeout=read_timeout, journal_capacity=journal_capacity,

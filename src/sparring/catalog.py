@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from sparring import declarations
+from sparring import declarations, speccache
 from sparring.declarations import OperationDeclaration, PartnerDeclaration
 from sparring.declarations.model import HTTP_METHODS
 
@@ -112,15 +112,40 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
     The spec is validated as written (``$ref``s kept) with openapi-spec-validator, prance's OAS 3
     backend, and then resolved with prance's resolver: validating the resolved document instead,
     as ``prance.ResolvingParser`` does, checks every inlined copy of a schema again (about six
-    times slower on Yodify's 84 operations).
+    times slower on Yodify's 84 operations). The result is cached by content hash
+    (:mod:`sparring.speccache`): a start with an unchanged spec skips all of it.
     """
+    try:
+        content = spec_path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"{spec_path}: {exc.strerror or exc}") from exc
+    key = speccache.key_for(spec_path, content) if speccache.cacheable(content) else None
+    spec = speccache.load(key) if key else None
+    if spec is None:
+        spec = _resolved(spec_path, content)
+        if key:
+            speccache.store(key, spec)
+    name = spec_path.stem
+    fixtures_dir = fixtures_dir or data_dir("fixtures")
+    partner = Partner(name, spec_path, spec, fixtures_dir / f"{name}.yaml")
+    operations = _operations(spec, spec_path)
+    try:
+        partner.declarations = declarations.parse_partner(spec, name, str(spec_path))
+    except declarations.DeclarationError as exc:
+        raise SpecError(str(exc)) from exc
+    partner.operations = {op_id: dataclasses.replace(op, declaration=partner.declarations.operations.get(op_id))
+                          for op_id, op in operations.items()}
+    return partner
+
+
+def _resolved(spec_path: Path, content: bytes) -> dict:
+    """The spec checked (declarations first, then OpenAPI) and with every ``$ref`` resolved."""
     from openapi_spec_validator import validate
     from prance.util.resolver import RefResolver, permissive_object_on_recursion
     from prance.util.url import absurl
 
     try:
-        with open(spec_path, encoding="utf-8") as fh:
-            raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except Exception as exc:
         raise SpecError(f"{spec_path}: {str(exc).splitlines()[0]}") from exc
     try:
@@ -134,20 +159,18 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
         resolver.resolve_references()
     except Exception as exc:  # yaml, the validator and prance raise unrelated types
         where = "/".join(map(str, getattr(exc, "absolute_path", []) or []))
-        message = getattr(exc, "message", None) or str(exc).splitlines()[0]
+        message = getattr(exc, "message", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
         raise SpecError(f"{spec_path}: {message}" + (f" (at {where})" if where else "")) from exc
-    spec = resolver.specs
-    name = spec_path.stem
-    fixtures_dir = fixtures_dir or data_dir("fixtures")
-    partner = Partner(name, spec_path, spec, fixtures_dir / f"{name}.yaml")
-    operations = _operations(spec, spec_path)
-    try:
-        partner.declarations = declarations.parse_partner(spec, name, str(spec_path))
-    except declarations.DeclarationError as exc:
-        raise SpecError(str(exc)) from exc
-    partner.operations = {op_id: dataclasses.replace(op, declaration=partner.declarations.operations.get(op_id))
-                          for op_id, op in operations.items()}
-    return partner
+    return _string_keys(resolver.specs)
+
+
+def _string_keys(value: t.Any) -> t.Any:
+    """Every mapping key a string (YAML reads ``200:`` as an integer; JSON and connexion want text)."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value
 
 
 def spec_paths(spec_dir: Path | None = None) -> list[Path]:

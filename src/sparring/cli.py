@@ -24,18 +24,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sparring import running
     from sparring.app import create_app
     from sparring.control.access import is_loopback, token_for
-    from sparring.http import server
-
     from sparring.control.state import StateFile, StateFileError
+    from sparring.http import server
 
     sock = _bind(args.host, args.port)  # before anything is printed: a port in use is the first thing said
     if sock is None:
         return 2
+    if args.workers > 1 and (args.store == "memory" or args.state or args.reload):
+        print("sparring: --workers needs a shared store (--store redis://127.0.0.1:6379/0) and goes with "
+              "neither --state nor --reload (the store keeps the state)", file=sys.stderr)
+        return 2
+    store = "memory"
+    if args.store != "memory":
+        from sparring.serving import shared_store
+
+        try:
+            store = shared_store(args.store, args.seed)
+        except Exception as exc:  # redis.ConnectionError and kin: say what, not a traceback
+            print(f"sparring: cannot use the store {args.store}: {exc}", file=sys.stderr)
+            return 2
     admin_token = token_for(args.host, args.admin_token)
     state_file = StateFile(args.state) if args.state else None
 
     def build():
-        return create_app(args.partner, seed=args.seed, strict=args.strict, admin_token=admin_token,
+        return create_app(args.partner, seed=args.seed, store=store, strict=args.strict, admin_token=admin_token,
                           read_timeout=args.read_timeout, max_namespaces=args.max_namespaces,
                           max_records=args.max_records, journal_capacity=args.journal_size, state_file=state_file)
 
@@ -65,7 +77,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"\n  WARNING: listening on {args.host}, reachable from other machines. The demo credentials "
               "above are published to anyone who can reach this port, in each partner's openapi.json and "
               "Swagger UI; use sparring only with data you can show to them.")
-    print(flush=True)
+    print(f"\n  store {args.store}, {args.workers} worker{'s' if args.workers > 1 else ''}\n", flush=True)
+    if args.workers > 1:
+        from sparring.serving import run_workers
+
+        sock.close()  # uvicorn's workers bind it themselves
+        run_workers(partners=args.partner, seed=args.seed, store=args.store, prefix=store.prefix, host=args.host,
+                    port=args.port, workers=args.workers, log_level=args.log_level, access_log=args.access_log,
+                    strict=args.strict, admin_token=admin_token, read_timeout=args.read_timeout)
+        print("sparring stopped", flush=True)
+        return 0
     reloader = None
     if args.reload:
         from sparring.reload import Reloader
@@ -114,6 +135,12 @@ def _bind(host: str, port: int):
         return None
     sock.set_inheritable(True)
     return sock
+
+
+def _store_url(value: str) -> str:
+    if value == "memory" or value.startswith(("redis://", "rediss://", "unix://")):
+        return value
+    raise argparse.ArgumentTypeError("use memory or redis://HOST:PORT/DB")
 
 
 def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
@@ -210,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="drop namespaces no request used for this long (they start again from seeded data)")
     serve.add_argument("--journal-size", type=int, default=None, metavar="N",
                        help="journal entries kept (oldest dropped first; default 2000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (more than 1 needs --store redis://...)")
+    serve.add_argument("--store", default="memory", metavar="URL", type=_store_url,
+                       help="where state lives: memory (default) or redis://HOST:PORT/DB, shared by every worker")
     _partners_arg(serve)
     serve.set_defaults(func=cmd_serve)
 

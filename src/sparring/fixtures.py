@@ -143,7 +143,9 @@ def _override(rule: t.Any, fake: Faker, persona: Persona, record: Record, namesp
             return getattr(fake, rule["faker"])(*rule.get("args", []), **rule.get("kwargs", {}))
         if "ref" in rule:
             wanted = {k: set(v if isinstance(v, list) else [v]) for k, v in (rule.get("where") or {}).items()}
-            keys = [r[namespace[rule["ref"]].key] for r in namespace[rule["ref"]].records()
+            target = namespace[rule["ref"]]
+            # every record in key order, as records() gives them, but read in place, not copied
+            keys = [r[target.key] for r in target.query(copy=False)[0]
                     if all(r.get(k) in v for k, v in wanted.items())]
             if not keys:
                 if rule.get("optional"):

@@ -37,8 +37,7 @@ class Runtime:
 
     def __init__(self, partners: list[Partner], seed: int = 0, store=None) -> None:
         self.store = store if store is not None else MemoryStore()
-        if self.store.shared.get("seed") is None:
-            self.store.shared.set("seed", seed)
+        self.store.shared.setdefault("seed", seed)  # a shared store may have it from another worker
         self.clock = Clock(self.store.shared)
         self.served: dict[str, Served] = {}
         for partner in partners:

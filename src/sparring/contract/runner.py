@@ -15,6 +15,7 @@ Every phase and every check schemathesis has runs; what sparring adds is read fr
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 import typing as t
@@ -22,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sparring.contract.auth import Credentials
+from sparring.contract.direct import same_thread
 from sparring.contract.target import IN_PROCESS_HOST
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -390,9 +392,10 @@ def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
     repro = (IN_PROCESS_HOST, target.repro_base_url[: len(target.repro_base_url) - len(partner.prefix)]) if in_process else None
     collector = Collector(result, partner, creds.secrets, repro, progress)
     target.reset()
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
-            target.reset()  # the phase's requests start only after this event is handled
-        collector.on_event(event)
+    with same_thread(target.app) if in_process else contextlib.nullcontext():
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
+                target.reset()  # the phase's requests start only after this event is handled
+            collector.on_event(event)
     result.elapsed = time.monotonic() - started
     return result

@@ -83,9 +83,8 @@ class PartnerAuth:
         if self._secret is None:
             name = f"token-secret:{self.partner}"
             value = self.shared.get(name)
-            if value is None:
-                value = secrets.token_hex(32)
-                self._remember(name, value)
+            if value is None:  # the first worker to need it sets it; every other reads that one
+                value = self.shared.setdefault(name, secrets.token_hex(32))
             self._secret = bytes.fromhex(value)
         return self._secret
 

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 
 from sparring.engine.dispatch import error_parts
 from sparring.engine.errors import ApiError
+from sparring.http import fastbuild
 from sparring.http.docs import DOCS_ALLOW, DocsRoutes, swagger_ui_options
 from sparring.http.endpoint import Engine
 from sparring.http import paths
@@ -81,7 +82,7 @@ def build(runtime: "Runtime", *, validate_responses: bool = False, strict: bool 
     # ProblemException too: connexion registers its own handler for it, which the MRO would prefer.
     for exc_class in (ProblemException, HTTPException, ApiError, Exception):
         app.add_error_handler(exc_class, handle_error)
-    with _specs_already_validated():
+    with _specs_already_validated(), fastbuild.resolved_specs():
         for served in runtime.served.values():
             prefix = served.partner.prefix
             engine.mount(prefix, served.dispatcher, runtime.store)

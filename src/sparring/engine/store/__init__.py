@@ -18,17 +18,18 @@ because its collections are copy-on-write views of the seeded snapshot until the
 
 How a shared backend maps onto Redis (the ``redis`` backend follows this):
 
-- a record is a hash field: key ``sp:{partner}:{namespace}:{collection}:rec``, field = primary key,
-  value = the record as JSON; ``get`` is ``HGET``, a page is ``HMGET`` of the keys an index gives;
+- a record is a hash field: key ``...:{namespace}:{collection}:rec``, field = the primary key's
+  sortable encoding, value = the record (marshalled, as the memory store copies records);
+  ``get`` is ``HGET``, a page is ``HMGET`` of the keys an index gives;
 - each sorted index is a sorted set ``...:{collection}:idx:{field}``. Numbers score by value;
   strings and mixed values use score 0 and a member ``<sortable encoding of the value>\\0<key>``
   so ``ZRANGEBYLEX`` gives ranges and order, exactly as :func:`memory._order` orders values;
-- ``next_id`` is ``INCR ...:{collection}:seq``; a write (put, remove, soft delete, a rule's several
-  writes) runs in a Lua script or a ``MULTI``/``EXEC`` with ``WATCH`` on the touched keys, so
-  concurrent writers on several workers never lose an update;
-- a namespace is the key prefix; its creation copies the snapshot's keys (``COPY``) lazily per
-  collection on first write, as the memory backend does; reset deletes the prefix;
-- ``shared`` is one hash ``sp:shared`` (clock offset, seed, secret), read through a short cache.
+- ``next_id`` is ``INCR ...:{collection}:seq``; ``transaction()`` (every write takes one) holds a
+  per-namespace lock in Redis, and each write applies its record and index changes in one
+  ``MULTI``/``EXEC``, so concurrent writers on several workers never lose an update;
+- a namespace is a key prefix; a collection's snapshot keys are copied (``COPY``, in Lua) on its
+  first write, as the memory backend does; reset moves to a new key generation and deletes the old;
+- ``shared`` is one hash ``{prefix}:shared`` (clock offset, seed, secret), read on every use.
 """
 
 from __future__ import annotations

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Where an in-process ``sparring fuzz`` run spends its time: generation, transport, app, checks.
+
+Runs ``sparring fuzz PARTNER`` in-process (every phase and check, the fixed seed) with timers
+around four layers and prints the split:
+
+- app: the sparring ASGI app itself (``Sparring.__call__``);
+- transport: schemathesis' in-process ASGI transport around the app (``ASGITransport.send``) minus
+  the app: building the request, the test client, the portal thread, reading the response;
+- checks: schemathesis' checks on each response (``run_checks``);
+- reset: the runtime resets between phases and scenarios;
+- generation and engine: the rest (hypothesis generating cases, schemathesis' engine, the
+  collector).
+
+Times are CPU seconds (the process's, and each layer's thread CPU time), so a busy machine
+changes them less than wall time; wall time and requests per wall second are printed too.
+
+    .venv/bin/python bench/fuzz_split.py inventorypro --max-examples 100
+    .venv/bin/python bench/fuzz_split.py yodify --max-examples 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import time
+from collections import defaultdict
+
+TIMES: dict[str, float] = defaultdict(float)
+COUNTS: dict[str, int] = defaultdict(int)
+
+
+def timed(name: str, function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        started = time.thread_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            TIMES[name] += time.thread_time() - started
+            COUNTS[name] += 1
+    return wrapper
+
+
+def instrument() -> None:
+    import schemathesis.engine._validate as validate
+    import schemathesis.engine.run.stateful._executor as stateful
+    from schemathesis.transport.asgi import ASGITransport
+
+    from sparring.app import Sparring
+    from sparring.runtime import Runtime
+
+    ASGITransport.send = timed("transport+app", ASGITransport.send)
+    validate.run_checks = timed("checks", validate.run_checks)
+    stateful.run_checks = timed("checks", stateful.run_checks)
+    Runtime.reset = timed("reset", Runtime.reset)
+    original = Sparring.__call__
+
+    async def call(self, scope, receive, send):
+        started = time.thread_time()
+        try:
+            return await original(self, scope, receive, send)
+        finally:
+            TIMES["app"] += time.thread_time() - started
+            COUNTS["app"] += 1
+
+    Sparring.__call__ = call
+
+
+def split(partner: str, max_examples: int, seed: int = 0) -> dict:
+    """Run one fuzz and return the split (seconds) and counts."""
+    TIMES.clear()
+    COUNTS.clear()
+    from sparring.contract import fuzz
+
+    started, cpu = time.perf_counter(), time.process_time()
+    result = fuzz(partner, max_examples=max_examples, seed=seed)
+    wall, total = time.perf_counter() - started, time.process_time() - cpu
+    app = TIMES["app"]
+    transport = TIMES["transport+app"] - app
+    checks = TIMES["checks"]
+    reset = TIMES["reset"]
+    return {"partner": partner, "requests": COUNTS["app"], "cases": result.cases, "findings": len(result.findings),
+            "total": total, "wall": wall, "app": app, "transport": transport, "checks": checks,
+            "reset": reset, "generation": total - TIMES["transport+app"] - checks - reset}
+
+
+def show(row: dict) -> None:
+    total = row["total"]
+    print(f"{row['partner']}: {row['requests']} requests ({row['cases']} cases, {row['findings']} findings): "
+          f"{total:.1f} s CPU = {row['requests'] / total:.0f} requests per CPU second; "
+          f"wall {row['wall']:.1f} s = {row['requests'] / row['wall']:.0f} requests/s")
+    for name in ("generation", "transport", "app", "checks", "reset"):
+        print(f"  {name:<11} {row[name]:7.2f} s  {100 * row[name] / total:5.1f} %")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("partners", nargs="*", default=["inventorypro"])
+    parser.add_argument("--max-examples", type=int, default=100)
+    args = parser.parse_args()
+    instrument()
+    for partner in args.partners:
+        show(split(partner, args.max_examples))
+
+
+if __name__ == "__main__":
+    main()

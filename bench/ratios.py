@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""The figures of issue 13 in one run: start-up, fuzz speed, serving against a bare app, workers.
+
+    .venv/bin/python bench/ratios.py                       # everything (about 10 minutes)
+    .venv/bin/python bench/ratios.py startup serving       # some sections
+    .venv/bin/python bench/ratios.py fuzz --fuzz-examples 100 --fuzz-partners inventorypro
+
+Sections:
+
+- ``startup``: ``sparring serve`` (every partner) to the first answered request, cold (empty spec
+  cache) and warm, and what seeding a partner on its first use costs on top (in-process);
+- ``fuzz``: in-process ``sparring fuzz`` per partner (``bench/fuzz_split.py``): requests per second
+  of wall time and per CPU second, and where the CPU goes;
+- ``serving``: wrk against ``sparring serve --partner inventorypro`` and against a bare Starlette
+  app returning the same bytes (``bench/bare_app.py``), back to back: GET one customer, POST upsert;
+- ``workers``: wrk GET one customer against ``--workers 1, 2, 4 --store redis://...`` and one
+  worker in memory; starts its own redis-server on a free port.
+
+Every figure shares the machine with wrk and whatever else runs: read ratios, not absolutes. Each
+section prints the machine's load average before it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from compare_prism import Scenario, Server, ensure_wrk, free_port, lua_script, run_wrk, sparring_token  # noqa: E402
+
+SPARRING = str(Path(sys.executable).with_name("sparring"))
+IP = "/inventorypro/api/v1"
+UPSERT = '{"shortID":"BENCH-%d","name":"Bench Customer %d","city":"Springfield"}'
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+# -- start-up --------------------------------------------------------------------------------------
+
+
+def first_answer(cache: str) -> float:
+    """Seconds from starting ``sparring serve`` (every partner) to its first answered request."""
+    port = free_port()
+    env = {**os.environ, "SPARRING_CACHE_DIR": cache}
+    started = time.perf_counter()
+    process = subprocess.Popen([SPARRING, "serve", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                get(f"http://127.0.0.1:{port}/__sparring/partners")
+                return time.perf_counter() - started
+            except OSError:
+                if process.poll() is not None:
+                    raise SystemExit("sparring serve exited while starting") from None
+                time.sleep(0.005)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def section_startup(args: argparse.Namespace) -> dict:
+    print(f"\n== start-up: sparring serve (every partner in spec/) to the first answer   [load {load()}]")
+    from sparring.catalog import load_partners
+
+    names = [p.name for p in load_partners() if p.servable]
+    out = {"partners": names, "cold": [], "warm": []}
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as cache:
+            cold = first_answer(cache)
+            warm = first_answer(cache)
+        out["cold"].append(cold)
+        out["warm"].append(warm)
+    seeding = _seeding(names)
+    out["seeding"] = seeding
+    print(f"  partners: {', '.join(names)}")
+    print(f"  cold cache: {_fmt(out['cold'])} s   warm cache: {_fmt(out['warm'])} s   (best of {args.repeat}, each run)")
+    print("  seeding on a partner's first use (in-process): " +
+          ", ".join(f"{n} {s:.2f} s" for n, s in seeding.items()))
+    return out
+
+
+def _seeding(names: list[str]) -> dict[str, float]:
+    code = ("import time, json; from sparring.app import create_app; app = create_app(); out = {}\n"
+            "for p in app.runtime.served:\n"
+            "    t = time.perf_counter(); app.runtime.store.namespace(p); out[p] = time.perf_counter() - t\n"
+            "print(json.dumps(out))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def _fmt(values: list[float]) -> str:
+    return f"{min(values):.2f} [" + " ".join(f"{v:.2f}" for v in values) + "]"
+
+
+# -- fuzz --------------------------------------------------------------------------------------------
+
+
+def section_fuzz(args: argparse.Namespace) -> dict:
+    print(f"\n== fuzz: in-process sparring fuzz, every phase and check, --max-examples {args.fuzz_examples}"
+          f"   [load {load()}]")
+    import fuzz_split
+    from sparring.catalog import load_partners
+
+    fuzz_split.instrument()
+    names = args.fuzz_partners or [p.name for p in load_partners() if p.servable]
+    rows = []
+    for name in names:
+        row = fuzz_split.split(name, args.fuzz_examples)
+        fuzz_split.show(row)
+        rows.append(row)
+    return {"max_examples": args.fuzz_examples, "runs": rows}
+
+
+# -- serving -----------------------------------------------------------------------------------------
+
+
+def _wrk(wrk: str, url: str, scenario: Scenario, token: str, args: argparse.Namespace) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(lua_script(scenario, token))
+        script = Path(fh.name)
+    try:
+        run_wrk(wrk, url, script, args.warmup, 1, args.connections)
+        figures = run_wrk(wrk, url, script, args.duration, 1, args.connections)
+    finally:
+        script.unlink()
+    if figures["status"]:
+        raise SystemExit(f"{url}: {figures['status']} non-2xx answers under load")
+    return figures["requests"] / (figures["duration_us"] / 1e6)
+
+
+def _serve(name: str, cmd: list[str], port: int, env: dict | None = None) -> Server:
+    server = Server(name, cmd, port, Path(tempfile.gettempdir()) / f"sparring-bench-{name}.log")
+    if env:
+        os.environ.update(env)
+    server.start()
+    server.wait_ready("/__sparring/health" if "sparring" in name else "/", timeout=120)
+    return server
+
+
+def section_serving(args: argparse.Namespace) -> dict:
+    print(f"\n== serving: wrk -t1 -c{args.connections} {args.duration:.0f} s after {args.warmup:.0f} s warm-up, "
+          f"against a bare Starlette app returning the same bytes   [load {load()}]")
+    wrk = ensure_wrk()
+    port = free_port()
+    sparring = _serve("sparring", [SPARRING, "serve", "--partner", "inventorypro", "--port", str(port),
+                                   "--log-level", "warning", "--no-access-log"], port)
+    out = {}
+    try:
+        base = f"http://127.0.0.1:{port}{IP}"
+        token = sparring_token(f"http://127.0.0.1:{port}")
+        status, body = get(base + "/Customer/ACME-CORP", {"Authorization": f"Bearer {token}"})
+        assert status == 200, status
+        body_file = Path(tempfile.gettempdir()) / "sparring-bench-body.json"
+        body_file.write_bytes(body)
+        scenarios = {"GET one customer": Scenario("one", "sparring", "GET", "/Customer/ACME-CORP"),
+                     "POST upsert": Scenario("upsert", "sparring", "POST", "/Customer", UPSERT)}
+        for label, scenario in scenarios.items():
+            out[label] = {"sparring": _wrk(wrk, base + scenario.path, scenario, token, args)}
+    finally:
+        sparring.stop()
+    bare_port = free_port()
+    bare = _serve("bare", [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(HERE), "--port",
+                           str(bare_port), "--log-level", "warning", "--no-access-log"], bare_port,
+                  {"BARE_BODY_FILE": str(body_file)})
+    try:
+        for label, scenario in scenarios.items():
+            out[label]["bare"] = _wrk(wrk, f"http://127.0.0.1:{bare_port}{IP}{scenario.path}", scenario, "x", args)
+    finally:
+        bare.stop()
+    for label, row in out.items():
+        row["ratio"] = row["sparring"] / row["bare"]
+        print(f"  {label:<18} sparring {row['sparring']:8,.0f} req/s   bare {row['bare']:8,.0f} req/s   "
+              f"ratio {row['ratio']:.2f}")
+    return out
+
+
+# -- workers -----------------------------------------------------------------------------------------
+
+
+def section_workers(args: argparse.Namespace) -> dict:
+    print(f"\n== workers: wrk -t1 -c{args.connections * 2} GET one customer, Redis store against one worker in memory"
+          f"   [load {load()}, {os.cpu_count()} cores]")
+    from redis_server import RedisServer, redis_server_binary
+
+    wrk = ensure_wrk()
+    binary, why = redis_server_binary()
+    if binary is None:
+        raise SystemExit(f"workers: {why}")
+    redis = RedisServer(binary)
+    scenario = Scenario("one", "sparring", "GET", "/Customer/ACME-CORP")
+    heavy = argparse.Namespace(**{**vars(args), "connections": args.connections * 2})
+    out = {}
+    try:
+        for label, extra in [("memory, 1 worker", [])] + [
+                (f"redis, {n} worker{'s' if n > 1 else ''}", ["--workers", str(n), "--store", redis.url])
+                for n in args.workers]:
+            port = free_port()
+            server = _serve("sparring-" + label.replace(" ", "").replace(",", "-"),
+                            [SPARRING, "serve", "--partner", "inventorypro", "--port", str(port), "--log-level",
+                             "warning", "--no-access-log", *extra], port)
+            try:
+                base = f"http://127.0.0.1:{port}{IP}"
+                token = sparring_token(f"http://127.0.0.1:{port}")
+                out[label] = _wrk(wrk, base + scenario.path, scenario, token, heavy)
+            finally:
+                server.stop()
+    finally:
+        redis.stop()
+    memory = out["memory, 1 worker"]
+    for label, rps in out.items():
+        print(f"  {label:<18} {rps:8,.0f} req/s   {rps / memory:.2f} of one worker in memory")
+    return out
+
+
+SECTIONS = {"startup": section_startup, "fuzz": section_fuzz, "serving": section_serving, "workers": section_workers}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sections", nargs="*", metavar="SECTION", help=f"some of: {', '.join(SECTIONS)}")
+    parser.add_argument("--repeat", type=int, default=3, help="start-up runs (default 3)")
+    parser.add_argument("--fuzz-examples", type=int, default=100)
+    parser.add_argument("--fuzz-partners", nargs="*", default=None)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4])
+    parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    args = parser.parse_args()
+    print(f"sparring bench/ratios.py on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    unknown = [name for name in args.sections if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    results = {name: SECTIONS[name](args) for name in (args.sections or list(SECTIONS))}
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

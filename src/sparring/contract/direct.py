@@ -1,0 +1,65 @@
+"""The in-process transport without a thread hop: sparring's app runs on the fuzzing thread.
+
+schemathesis calls an ASGI app through one shared event-loop thread (an anyio blocking portal):
+each request crosses threads twice, and on a busy machine each crossing waits for the GIL, which
+made the transport cost more than sparring's own work per request. Within :func:`same_thread`,
+every ``portal.call`` of schemathesis' ASGI adapter runs on an event loop owned by the calling
+thread instead. The request, the scope and the response are built by schemathesis' own adapter
+as before; only where the coroutine runs changes. The app's lifespan still starts once on the
+shared portal, as schemathesis does it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import threading
+import typing as t
+
+_LOCAL = threading.local()
+_LOOPS: list[asyncio.AbstractEventLoop] = []
+_GUARD = threading.Lock()
+
+
+class ThreadPortal:
+    """What the adapter needs of a blocking portal (``call``), on this thread's own event loop."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        with _GUARD:
+            _LOOPS.append(self.loop)
+
+    def call(self, function: t.Callable[..., t.Any], *args: t.Any) -> t.Any:
+        async def run() -> t.Any:
+            result = function(*args)
+            return await result if inspect.isawaitable(result) else result
+
+        return self.loop.run_until_complete(run())
+
+
+def _portal() -> ThreadPortal:
+    portal = getattr(_LOCAL, "portal", None)
+    if portal is None:
+        portal = _LOCAL.portal = ThreadPortal()
+    return portal
+
+
+@contextlib.contextmanager
+def same_thread(app: t.Any) -> t.Iterator[None]:
+    """Within: schemathesis' in-process requests to ``app`` run on the calling thread."""
+    from schemathesis.python import asgi
+
+    asgi._start_lifespan(app)  # once, on schemathesis' shared portal
+    original = asgi._get_portal
+    asgi._get_portal = _portal
+    try:
+        yield
+    finally:
+        asgi._get_portal = original
+        with _GUARD:
+            loops, _LOOPS[:] = list(_LOOPS), []
+        for loop in loops:
+            if not loop.is_running():
+                loop.close()
+        _LOCAL.__dict__.clear()
