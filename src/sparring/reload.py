@@ -9,10 +9,10 @@ starts from freshly seeded data, and says so).
 
 from __future__ import annotations
 
-import threading
 import typing as t
 from pathlib import Path
 
+from sparring.background import Periodic
 from sparring.catalog import data_dir
 
 
@@ -27,7 +27,9 @@ def snapshot(folders: t.Sequence[Path]) -> dict[Path, float]:
     return found
 
 
-class Reloader:
+class Reloader(Periodic):
+    name = "sparring-reload"
+
     def __init__(self, app: t.Any, build: t.Callable[[], t.Any], *, interval: float = 1.0,
                  say: t.Callable[[str], None] = print, folders: t.Sequence[Path] | None = None) -> None:
         self.app = app
@@ -36,25 +38,15 @@ class Reloader:
         self.say = say
         self.folders = list(folders or [data_dir("spec"), data_dir("fixtures")])
         self.seen = snapshot(self.folders)
-        self.stopped = threading.Event()
         self.reloads = 0
-        self.thread = threading.Thread(target=self._run, daemon=True, name="sparring-reload")
+        super().__init__()
 
-    def start(self) -> "Reloader":
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join(5)
-
-    def _run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            now = snapshot(self.folders)
-            if now != self.seen:
-                changed = sorted(p.name for p in set(now) ^ set(self.seen) | {p for p in now if self.seen.get(p) != now[p]})
-                self.seen = now
-                self.reload(changed)
+    def tick(self) -> None:
+        now = snapshot(self.folders)
+        if now != self.seen:
+            changed = sorted(p.name for p in set(now) ^ set(self.seen) | {p for p in now if self.seen.get(p) != now[p]})
+            self.seen = now
+            self.reload(changed)
 
     def reload(self, changed: t.Sequence[str] = ()) -> bool:
         from sparring.control.common import ControlError

@@ -5,22 +5,6 @@ through its own endpoints; a request with one invalid child is refused whole and
 
 from __future__ import annotations
 
-import pytest
-from kit import PartnerApi, fresh
-
-from sparring.app import create_app
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(["yodify"], seed=0)
-
-
-@pytest.fixture
-def api(app):
-    with fresh(app) as client:
-        yield PartnerApi(client, app, "yodify")
-
 
 def total(api, path: str) -> int:
     return api.get(path, params={"Limit": 1}).json()["total_items"]

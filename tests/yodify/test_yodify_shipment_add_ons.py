@@ -8,22 +8,6 @@ order's status back. Each result reads back through every endpoint that shows it
 
 from __future__ import annotations
 
-import pytest
-from kit import PartnerApi, fresh
-
-from sparring.app import create_app
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(["yodify"], seed=0)
-
-
-@pytest.fixture
-def api(app):
-    with fresh(app) as client:
-        yield PartnerApi(client, app, "yodify")
-
 
 def confirmed_order(api, *, confirm_stock: bool = False) -> dict:
     """Item 1: 3 units with a 2-unit add-on at 5.00 and a 3-unit one; item 2: 1 unit, no add-on."""

@@ -9,20 +9,6 @@ Every refused request is also checked to have changed nothing.
 from __future__ import annotations
 
 import pytest
-from kit import PartnerApi, fresh
-
-from sparring.app import create_app
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(["yodify"], seed=0)
-
-
-@pytest.fixture
-def api(app):
-    with fresh(app) as client:
-        yield PartnerApi(client, app, "yodify")
 
 
 # -- uniqueness and references on update ---------------------------------------------------------

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from sparring.background import Periodic
 from sparring.control.common import PREFIX, ControlError, guarded, json_object, known_partner, namespace_name
 
 
@@ -64,32 +65,22 @@ def routes(control: t.Any) -> list:
     ]
 
 
-class IdleSweeper:
+class IdleSweeper(Periodic):
     """``sparring serve --drop-idle-after SECONDS``: a thread that drops, now and then, every
     namespace no request used for that long (its next request starts from seeded data again)."""
 
+    name = "sparring-idle-sweeper"
+
     def __init__(self, store_of: t.Callable[[], t.Any], idle_seconds: float,
                  say: t.Callable[[str], None] = lambda line: None) -> None:
-        import threading
-
         self.store_of = store_of
         self.idle_seconds = idle_seconds
         self.say = say
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True, name="sparring-idle-sweeper")
+        self.interval = max(0.5, min(60.0, idle_seconds / 2))
+        super().__init__()
 
-    def start(self) -> "IdleSweeper":
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join(5)
-
-    def _run(self) -> None:
-        interval = max(0.5, min(60.0, self.idle_seconds / 2))
-        while not self.stopped.wait(interval):
-            dropped = self.store_of().drop_idle(self.idle_seconds)
-            if dropped:
-                self.say(f"sparring: dropped {len(dropped)} idle namespace(s): "
-                         + ", ".join(f"{p}/{n}" for p, n in dropped))
+    def tick(self) -> None:
+        dropped = self.store_of().drop_idle(self.idle_seconds)
+        if dropped:
+            self.say(f"sparring: dropped {len(dropped)} idle namespace(s): "
+                     + ", ".join(f"{p}/{n}" for p, n in dropped))
