@@ -74,3 +74,20 @@ def test_stores_are_listed_per_tenant_read_only(api):
     assert {s["storeUid"] for s in theirs} == {"fjellsport-trondheim", "fjellsport-tromso"}
     r = api.client.post(f"/flowretail/v2/tenants/{A}/stores", json={}, headers={"Authorization": "Bearer flow-nordlys-backoffice"})
     assert r.status_code == 405
+
+
+def test_contact_extensions(api):
+    c = api.company(A)
+    contact = api.post(f"/tenants/{A}/customers/{c['customerUid']}/contacts",
+                       json={"firstname": "Siri", "lastname": "Dahl"}).json()
+    path = f"/tenants/{A}/customers/{c['customerUid']}/contacts/{contact['customerContactUid']}/extensions"
+    api.post(path, json={"extensionCode": "TWO_INVOICE", "organizationUid": "923609016"})
+    body = api.post(path, json={"extensionCode": "TWO_INVOICE", "organizationUid": c["vatNumber"]}).json()
+    assert body["customerContactUid"] == contact["customerContactUid"]
+    assert body["extensions"] == [{"extensionCode": "TWO_INVOICE", "organizationUid": c["vatNumber"]}]
+    api.post(path, 400, json={"extensionCode": "VIPPS", "organizationUid": "1"})
+    api.delete(f"{path}/TWO_INVOICE")
+    assert api.delete(f"{path}/TWO_INVOICE", 404).json() == {"message": "The contact has no TWO_INVOICE extension."}
+    other = next(x for x in api.customers(A) if x["customerUid"] != c["customerUid"])
+    api.post(f"/tenants/{A}/customers/{other['customerUid']}/contacts/{contact['customerContactUid']}/extensions", 404,
+             json={"extensionCode": "TWO_INVOICE", "organizationUid": "1"})

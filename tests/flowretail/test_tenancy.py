@@ -44,6 +44,8 @@ def _other_tenant_paths(api):
         ("GET", f"{c}/contacts/{ct}", None),
         ("PATCH", f"{c}/contacts/{ct}", {"firstname": "M"}),
         ("DELETE", f"{c}/contacts/{ct}", None),
+        ("POST", f"{c}/contacts/{ct}/extensions", {"extensionCode": "TWO_INVOICE", "organizationUid": "1"}),
+        ("DELETE", f"{c}/contacts/{ct}/extensions/TWO_INVOICE", None),
         ("GET", f"/tenants/{B}/customer-groups", None),
         ("POST", f"/tenants/{B}/customer-groups", {"name": "Mallory"}),
         ("GET", f"/tenants/{B}/customer-groups/fjellsport-klubb", None),

@@ -105,8 +105,14 @@ def customer_out(action: Action, record: Record) -> Record:
     return body
 
 
+def _out(action: Action, record: Record) -> Record:
+    if action.spec.name == "customers":
+        return customer_out(action, record)
+    return action.spec.project(record)
+
+
 def add_extension(action: Action, call: Call) -> Result:
-    """``POST .../customers/{customerUid}/extensions``: attach an extension; a code the customer
+    """``POST .../extensions`` of a customer or a contact: attach an extension; a code the record
     already has gets the new organizationUid (never two entries for one code)."""
     record = _customer(action, call)
     body = call.body or {}
@@ -115,17 +121,18 @@ def add_extension(action: Action, call: Call) -> Result:
     record["extensions"] = [*extensions, entry]
     action.stamp(record, created=False)
     saved = action.collection.put(record)
-    return Result(200, customer_out(action, saved))
+    return Result(200, _out(action, saved))
 
 
 def delete_extension(action: Action, call: Call) -> Result:
-    """``DELETE .../extensions/{extensionCode}``: 204, or 404 when the customer does not have it."""
+    """``DELETE .../extensions/{extensionCode}``: 204, or 404 when the record does not have it."""
     record = _customer(action, call)
     code = call.params.get("extensionCode")
     extensions = record.get("extensions") or []
     kept = [e for e in extensions if e.get("extensionCode") != code]
     if len(kept) == len(extensions):
-        raise ApiError(404, f"The customer has no {code} extension.", "not_found")
+        what = "customer" if action.spec.name == "customers" else "contact"
+        raise ApiError(404, f"The {what} has no {code} extension.", "not_found")
     record["extensions"] = kept
     action.stamp(record, created=False)
     action.collection.put(record)
