@@ -23,7 +23,7 @@ BASE = "/inventorypro/api/v1"
 def build(size: int):
     app = create_app(["inventorypro"], seed=0)
     served = app.runtime.served["inventorypro"]
-    customers = served.env.namespace["customers"]
+    customers = app.runtime.namespace("inventorypro")["customers"]
     template = customers.get("ACME-CORP")
     for i in range(size - len(customers)):
         customers.put({**template, "shortID": f"BULK-{i:07d}", "name": f"Bulk Customer {i}",

@@ -1,45 +1,15 @@
-"""Shared fixtures: one app per test module, reset to freshly seeded data before every test."""
+"""Shared set-up: the test kit (tests/kit.py) and each partner's folder are importable from every test.
+
+Partner fixtures live in each partner's folder (tests/<partner>/conftest.py); tests that span
+partners build their own app.
+"""
 
 from __future__ import annotations
 
-import pytest
-from starlette.testclient import TestClient
+import sys
+from pathlib import Path
 
-from sparring.app import create_app
-
-IP = "/inventorypro/api/v1"
-CLIENTS = {
-    "warehouse": ("demo-warehouse", "demo-warehouse-secret"),
-    "readonly": ("demo-readonly", "demo-readonly-secret"),
-}
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(["inventorypro"], seed=0)
-
-
-@pytest.fixture
-def client(app):
-    app.runtime.reset(0)
-    app.runtime.clock.reset()
-    with TestClient(app) as c:
-        yield c
-
-
-def token(client: TestClient, who: str = "warehouse") -> str:
-    client_id, secret = CLIENTS[who]
-    r = client.post(f"{IP}/Token", data={"grant_type": "client_credentials", "client_id": client_id,
-                                         "client_secret": secret})
-    assert r.status_code == 200, r.text
-    return r.json()["access_token"]
-
-
-@pytest.fixture
-def auth(client):
-    return {"Authorization": f"Bearer {token(client)}"}
-
-
-@pytest.fixture
-def readonly(client):
-    return {"Authorization": f"Bearer {token(client, 'readonly')}"}
+HERE = Path(__file__).parent
+for folder in [HERE, *(p for p in HERE.iterdir() if p.is_dir() and (p / "conftest.py").exists())]:
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))

@@ -228,7 +228,7 @@ def test_importing_the_fuzz_command_does_not_import_schemathesis():
 def test_pytest_entry_point_passes_on_sparring_and_fails_on_a_broken_target(tmp_path):
     (tmp_path / "test_contract.py").write_text(textwrap.dedent("""
         import os
-        from sparring.pytest_plugin import contract
+        from sparring.contract.pytest_checks import contract
 
         inventorypro = contract("inventorypro", max_examples=3)
 

@@ -1,4 +1,5 @@
-"""Finds the partner specs, resolves and validates them, and reads their ``x-sparring`` declarations.
+"""Finds the partner specs, resolves and validates them, and checks and parses their ``x-sparring``
+declarations (:mod:`sparring.declarations`).
 
 A partner is one file ``spec/<name>.yaml``. Everything sparring does for it (routes, validation,
 state, fixtures, fuzzing, docs) is read from that file and its fixture recipe
@@ -9,13 +10,16 @@ from __future__ import annotations
 
 import os
 import typing as t
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+from sparring import declarations
+from sparring.declarations import OperationDeclaration, PartnerDeclaration
+from sparring.declarations.model import HTTP_METHODS
 
 
 class SpecError(Exception):
@@ -39,7 +43,7 @@ class Operation:
     method: str
     path: str
     spec: dict
-    declaration: dict
+    declaration: OperationDeclaration | None  # None: the operation declares no x-sparring action
 
     @property
     def path_params(self) -> list[str]:
@@ -53,10 +57,7 @@ class Partner:
     spec: dict  # fully resolved: no $ref left
     fixture_path: Path | None = None
     operations: dict[str, Operation] = field(default_factory=dict)
-
-    @property
-    def config(self) -> dict:
-        return self.spec.get("x-sparring", {})
+    declarations: PartnerDeclaration = None  # set by load_partner: the checked, typed x-sparring
 
     @property
     def title(self) -> str:
@@ -64,16 +65,12 @@ class Partner:
 
     @property
     def prefix(self) -> str:
-        return self.config.get("prefix", f"/{self.name}").rstrip("/")
+        return self.declarations.prefix
 
     @property
     def servable(self) -> bool:
         """False for a spec no operation of which declares an ``x-sparring`` action yet (spec only)."""
-        return any(op.declaration.get("action") for op in self.operations.values())
-
-    @property
-    def collections(self) -> dict[str, dict]:
-        return self.config.get("collections", {})
+        return self.declarations.servable
 
     @cached_property
     def fixture_recipe(self) -> dict:
@@ -105,7 +102,7 @@ def _operations(spec: dict, source: Path) -> dict[str, Operation]:
                 raise SpecError(f"{source}: {method.upper()} {path} has no operationId")
             if op_id in operations:
                 raise SpecError(f"{source}: operationId {op_id} is used twice")
-            operations[op_id] = Operation(op_id, method, path, op, op.get("x-sparring", {}))
+            operations[op_id] = Operation(op_id, method, path, op, None)
     return operations
 
 
@@ -124,6 +121,13 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
     try:
         with open(spec_path, encoding="utf-8") as fh:
             raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception as exc:
+        raise SpecError(f"{spec_path}: {str(exc).splitlines()[0]}") from exc
+    try:
+        declarations.check_document(raw, str(spec_path))  # first: a typo is named by its path in the file
+    except declarations.DeclarationError as exc:
+        raise SpecError(str(exc)) from exc
+    try:
         validate(raw)
         resolver = RefResolver(raw, absurl(str(spec_path.resolve())),
                                recursion_limit_handler=permissive_object_on_recursion)
@@ -136,7 +140,13 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
     name = spec_path.stem
     fixtures_dir = fixtures_dir or data_dir("fixtures")
     partner = Partner(name, spec_path, spec, fixtures_dir / f"{name}.yaml")
-    partner.operations = _operations(spec, spec_path)
+    operations = _operations(spec, spec_path)
+    try:
+        partner.declarations = declarations.parse_partner(spec, name, str(spec_path))
+    except declarations.DeclarationError as exc:
+        raise SpecError(str(exc)) from exc
+    partner.operations = {op_id: dataclasses.replace(op, declaration=partner.declarations.operations.get(op_id))
+                          for op_id, op in operations.items()}
     return partner
 
 

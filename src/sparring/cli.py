@@ -1,4 +1,4 @@
-"""``sparring``: serve | specs | credentials | fuzz | reconstruct. Thin: parses and calls the modules."""
+"""``sparring``: serve | specs | credentials | declarations | fuzz | reconstruct. Thin: parses and calls the modules."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"\n  {partner.title}  [{name}, {len(partner.operations)} operations]")
         print(f"    base URL    {base}{partner.prefix}")
         print(f"    Swagger UI  {base}{partner.prefix}/ui/")
-        _print_credentials(served.env.auth.describe(), base + partner.prefix, indent="    ")
+        _print_credentials(partner.declarations.auth.describe(), base + partner.prefix, indent="    ")
     print(flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
                             access_log=args.access_log, lifespan="off")
@@ -77,13 +77,10 @@ def cmd_specs(args: argparse.Namespace) -> int:
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
-    from sparring.auth import PartnerAuth
-    from sparring.clock import Clock
-
     partners = load_partners([args.partner_name] if args.partner_name else None)
     out = {}
     for partner in partners:
-        info = PartnerAuth(partner.name, partner.config.get("auth") or {}, Clock()).describe()
+        info = partner.declarations.auth.describe()
         base_url = args.base_url.rstrip("/") + partner.prefix
         info = {"base_url": base_url, **info}
         if info.get("token_path"):
@@ -99,16 +96,15 @@ def cmd_credentials(args: argparse.Namespace) -> int:
     return 0
 
 
-def _delegate(module: str) -> tuple[t.Callable, t.Callable] | None:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-    if hasattr(mod, "add_arguments") and hasattr(mod, "main"):
-        return mod.add_arguments, mod.main
-    return None
+def cmd_declarations(args: argparse.Namespace) -> int:
+    from sparring.declarations.reference import reference_markdown, replace_section
+
+    if args.readme:
+        replace_section(args.readme, reference_markdown())
+        print(f"{args.readme}: Declaration reference rewritten from the schema")
+    else:
+        print(reference_markdown(), end="")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,16 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
     creds.add_argument("--base-url", default=f"http://127.0.0.1:{DEFAULT_PORT}", help="where sparring serve listens")
     creds.set_defaults(func=cmd_credentials)
 
+    decls = sub.add_parser("declarations", help="print the x-sparring declaration reference (Markdown, from the schema)")
+    decls.add_argument("--readme", metavar="FILE", help="rewrite the '### Declaration reference' section of FILE instead")
+    decls.set_defaults(func=cmd_declarations)
+
     for name, module, help_text in (
         ("fuzz", "sparring.contract", "contract checks and schema fuzzing against sparring or any deployment"),
         ("reconstruct", "sparring.reconstruct", "turn a vendor's rendered API reference into an OpenAPI spec"),
     ):
-        hooks = _delegate(module)
-        if hooks is None:
-            continue
+        delegate = importlib.import_module(module)  # light: each defers its heavy imports to main()
         command = sub.add_parser(name, help=help_text, description=help_text)
-        hooks[0](command)
-        command.set_defaults(func=hooks[1])
+        delegate.add_arguments(command)
+        command.set_defaults(func=delegate.main)
     return parser
 
 

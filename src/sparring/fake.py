@@ -15,7 +15,8 @@ import unicodedata
 
 from faker import Faker
 
-UTC = dt.timezone.utc
+from sparring.engine import timestamps
+from sparring.engine.timestamps import UTC
 
 # Fixture dates fall in a fixed window, never relative to today, so a seed gives the same data on any day.
 TIMELINE = ("2021-01-01", "2025-06-30")
@@ -120,8 +121,9 @@ def value_for(name: str, schema: dict, fake: Faker, persona: Persona) -> t.Any:
 def moment_between(fake: Faker, start: str | dt.datetime, end: str | dt.datetime) -> dt.datetime:
     """A UTC datetime, to the second, between two ISO dates or datetimes."""
     def bound(value: str | dt.datetime) -> dt.datetime:
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return timestamps.parse(str(value))
     low, high = bound(start), bound(end)
     seconds = int((high - low).total_seconds())
     return low + dt.timedelta(seconds=fake.random_int(0, max(seconds, 0)))

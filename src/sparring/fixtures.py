@@ -33,9 +33,10 @@ import typing as t
 
 from faker import Faker
 
+from sparring.engine.collections import CollectionSpec
+from sparring.engine.registry import Rules
+from sparring.engine.store import Filter, Namespace, Record
 from sparring.fake import TIMELINE, Persona, moment_between, value_for
-from sparring.engine.actions import CollectionSpec
-from sparring.engine.store import Namespace, Record
 
 
 class RecipeError(ValueError):
@@ -43,17 +44,15 @@ class RecipeError(ValueError):
 
 
 def seed_namespace(namespace: Namespace, specs: dict[str, CollectionSpec], recipe: dict, seed: int, partner: str,
-                   rules: t.Any = None) -> None:
-    """Fill every collection of the namespace (emptied first) from the recipe."""
+                   rules: Rules) -> None:
+    """Fill the (empty) collections of the namespace from the recipe."""
     timeline = recipe.get("timeline") or {}
     window = (str(timeline.get("start", TIMELINE[0])), str(timeline.get("end", TIMELINE[1])))
     wanted = recipe.get("collections") or {}
     unknown = set(wanted) - set(specs)
     if unknown:
         raise RecipeError(f"{partner}: fixtures name undeclared collection(s) {', '.join(sorted(unknown))}")
-    with namespace.lock:
-        for name, spec in specs.items():
-            namespace.add(spec.new_collection())
+    with namespace.transaction():
         for name in [*wanted, *(n for n in specs if n not in wanted)]:  # recipe order: refs need their targets first
             fake = Faker("en_US")
             fake.seed_instance(f"{seed}:{partner}:{name}")
@@ -61,7 +60,7 @@ def seed_namespace(namespace: Namespace, specs: dict[str, CollectionSpec], recip
 
 
 def _fill(namespace: Namespace, spec: CollectionSpec, recipe: dict, fake: Faker, window: tuple[str, str],
-          rules: t.Any = None) -> None:
+          rules: Rules) -> None:
     collection = namespace[spec.name]
     pinned = list(recipe.get("records") or [])
     for record in pinned:
@@ -69,21 +68,15 @@ def _fill(namespace: Namespace, spec: CollectionSpec, recipe: dict, fake: Faker,
             record = {**record, spec.key: collection.next_id()}
         collection.put({**spec.blank(), **spec.server_owned, **record})
     fields = recipe.get("fields") or {}
-    finish = getattr(rules, recipe["finish"]) if recipe.get("finish") else None
-    if recipe.get("finish") and not callable(finish):
-        raise RecipeError(f"collection {spec.name}: finish rule {recipe['finish']!r} is not in the rules module")
+    finish = rules.get("fixture", recipe["finish"]) if recipe.get("finish") else None
     for n in range(max(0, int(recipe.get("count", len(pinned))) - len(pinned))):
         persona = Persona.make(fake)
         persona["n"] = n
         record = _make(spec, fields, fake, persona, namespace, window)
         if spec.generate == "client":
             record[spec.key] = _unique(collection, str(record[spec.key]))
-        elif spec.generate == "uuid":
-            record[spec.key] = str(fake.uuid4())
-        elif spec.generate == "numeric-string":
-            record[spec.key] = str(collection.next_id())
         else:
-            record[spec.key] = collection.next_id()
+            record[spec.key] = spec.new_key(collection, record, fake.uuid4)
         for field_name in spec.unique:
             if isinstance(record.get(field_name), str):
                 record[field_name] = _unique_value(collection, field_name, record[field_name])
@@ -108,14 +101,14 @@ def _make_from(schema_: dict, fields: dict, fake: Faker, persona: Persona, names
     for prop, schema in properties.items():
         if spec is None:
             if prop in fields:
-                record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema)
+                record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema, window)
             elif "properties" not in schema:  # a sub-record's own sub-objects only when the recipe asks
                 record[prop] = value_for(prop, schema, fake, persona)
             continue
-        if spec.expand and prop in spec.expand:
+        if prop in spec.expand or prop in spec.embed:
             continue
         if prop in fields:
-            record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema)
+            record[prop] = _override(fields[prop], fake, persona, record, namespace, prop, schema, window)
         elif prop == spec.created:
             record[prop] = spec.format_time(created)
         elif prop == spec.modified:
@@ -128,12 +121,12 @@ def _make_from(schema_: dict, fields: dict, fake: Faker, persona: Persona, names
             record[prop] = value_for(prop, schema, fake, persona)
     for prop, rule in fields.items():  # the recipe's internal fields
         if prop not in properties:
-            record[prop] = _override(rule, fake, persona, record, namespace, prop, {})
+            record[prop] = _override(rule, fake, persona, record, namespace, prop, {}, window)
     return record
 
 
 def _override(rule: t.Any, fake: Faker, persona: Persona, record: Record, namespace: Namespace, prop: str,
-              schema: dict | None = None) -> t.Any:
+              schema: dict | None, window: tuple[str, str]) -> t.Any:
     if isinstance(rule, str) and "{" in rule:
         names = {n for _, n, _, _ in string.Formatter().parse(rule) if n}
         values = {n: record.get(n, persona.get(n)) for n in names}
@@ -164,20 +157,17 @@ def _override(rule: t.Any, fake: Faker, persona: Persona, record: Record, namesp
             spec_ = rule["array"]
             low, high = spec_.get("count", [1, 3])
             item_schema = (schema or {}).get("items", {})
-            return [_make_from(item_schema, spec_.get("fields") or {}, fake, persona, namespace, ("2021-01-01", "2025-06-30"))
+            return [_make_from(item_schema, spec_.get("fields") or {}, fake, persona, namespace, window)
                     for _ in range(fake.random_int(low, high))]
         if "object" in rule:
-            return _make_from(schema or {}, (rule["object"] or {}).get("fields") or {}, fake, persona, namespace,
-                              ("2021-01-01", "2025-06-30"))
+            return _make_from(schema or {}, (rule["object"] or {}).get("fields") or {}, fake, persona, namespace, window)
         raise RecipeError(f"field {prop}: unknown rule {sorted(rule)}")
     return rule
 
 
 def _unique_value(collection, field_name: str, value: str) -> str:
-    from sparring.engine.store import Range
-
     candidate, n = value, 2
-    while collection.query(sort=field_name, where=[Range.equal(field_name, candidate)], limit=1)[1]:
+    while collection.query(sort=field_name, where=[Filter.equal(field_name, candidate)], limit=1)[1]:
         candidate, n = f"{value} {n}", n + 1
     return candidate
 

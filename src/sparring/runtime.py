@@ -1,21 +1,23 @@
-"""What a running sparring holds: each partner's state, credentials and error style, and a clock.
+"""What a running sparring holds: the store, and per partner its dispatcher, credentials and error style.
 
-The app (``app.py``) routes requests; the runtime is what they act on, and what the admin routes
-reset and reseed.
+The app (``app.py``) routes requests; the runtime is what they act on, and what the control API
+resets and reseeds.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 
-from sparring.auth import PartnerAuth
 from sparring.catalog import Partner
-from sparring.clock import Clock
-from sparring.engine.actions import CollectionSpec, PartnerEnv
+from sparring.engine.actions import PartnerEnv
+from sparring.engine.auth import PartnerAuth
+from sparring.engine.clock import Clock
+from sparring.engine.collections import CollectionSpec
+from sparring.engine.dispatch import Dispatcher
 from sparring.engine.errors import ErrorStyle, style_named
-from sparring.engine.store import Namespace
+from sparring.engine.registry import rules_of
+from sparring.engine.store.memory import MemoryStore
 from sparring.fixtures import seed_namespace
 
 
@@ -25,40 +27,50 @@ class Served:
 
     partner: Partner
     env: PartnerEnv
+    dispatcher: Dispatcher
     style: ErrorStyle
     allow: list[tuple[re.Pattern, str]]  # path pattern -> Allow header value, for 405s
 
 
 class Runtime:
-    """The state behind the app: every partner's namespace, auth and a shared clock."""
+    """The state behind the app: the store with every partner's namespaces, auth and a shared clock."""
 
-    def __init__(self, partners: list[Partner], seed: int = 0) -> None:
-        self.seed = seed
-        self.clock = Clock()
+    def __init__(self, partners: list[Partner], seed: int = 0, store=None) -> None:
+        self.store = store if store is not None else MemoryStore()
+        if self.store.shared.get("seed") is None:
+            self.store.shared.set("seed", seed)
+        self.clock = Clock(self.store.shared)
         self.served: dict[str, Served] = {}
         for partner in partners:
-            cfg = partner.config
-            collections = {name: CollectionSpec(name, decl, partner) for name, decl in partner.collections.items()}
-            rules = importlib.import_module(cfg["rules"]) if cfg.get("rules") else None
-            env = PartnerEnv(partner, Namespace(partner.name), self.clock,
-                             PartnerAuth(partner.name, cfg.get("auth") or {}, self.clock), collections, rules)
-            self.served[partner.name] = Served(partner, env, style_named(cfg.get("errors", "problem-details")),
-                                               _allow_table(partner))
-        self.reset(seed)
+            declared = partner.declarations
+            collections = {name: CollectionSpec(decl, partner) for name, decl in declared.collections.items()}
+            rules = rules_of(declared.rules)
+            auth = PartnerAuth(partner.name, declared.auth, self.clock, self.store.shared)
+            env = PartnerEnv(partner, self.clock, auth, collections, rules)
+            style = style_named(declared.errors)
+            self.served[partner.name] = Served(partner, env, Dispatcher(env, style), style, _allow_table(partner))
+            self.store.define(partner.name, collections, self._seeder(partner.name))
 
-    def reset(self, seed: int | None = None) -> None:
+    @property
+    def seed(self) -> int:
+        return self.store.shared.get("seed", 0)
+
+    def _seeder(self, name: str):
+        def seed(namespace) -> None:
+            served = self.served[name]
+            seed_namespace(namespace, served.env.collections, served.partner.fixture_recipe, self.seed, name,
+                           served.env.rules)
+        return seed
+
+    def namespace(self, partner: str, name: str = "default"):
+        return self.store.namespace(partner, name)
+
+    def reset(self, seed: int | None = None, partner: str | None = None, namespace: str | None = None) -> None:
         """Back to freshly seeded data (a new seed regenerates it); tokens and the clock are kept."""
-        if seed is not None and seed != self.seed or not getattr(self, "_seeded", False):
-            self.seed = self.seed if seed is None else seed
-            for served in self.served.values():
-                env = served.env
-                seed_namespace(env.namespace, env.collections, served.partner.fixture_recipe, self.seed, served.partner.name,
-                               env.rules)
-                env.namespace.snapshot()
-            self._seeded = True
-        else:
-            for served in self.served.values():
-                served.env.namespace.restore()
+        reseed = seed is not None and seed != self.seed
+        if reseed:
+            self.store.shared.set("seed", seed)
+        self.store.reset(partner, namespace, reseed=reseed)
 
     def style_for(self, path: str) -> ErrorStyle:
         """The error style of the partner serving this path; RFC 7807 outside every partner."""
@@ -70,6 +82,15 @@ class Runtime:
             prefix = served.partner.prefix
             if path == prefix or path.startswith(prefix + "/"):
                 return served
+        return None
+
+    def allow_header(self, path: str) -> str | None:
+        """The methods a path answers, for the Allow header of a 405."""
+        served = self.partner_for(path)
+        if served is not None:
+            for pattern, allow in served.allow:
+                if pattern.match(path):
+                    return allow
         return None
 
 

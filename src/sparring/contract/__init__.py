@@ -88,12 +88,12 @@ def _partner_auth_help() -> str:
         lines = ["", "auth per partner:"]
         for partner in load_partners():
             lines.append(f"  {partner.name}")
-            lines += [f"    {line}" for line in describe_options(partner.spec).splitlines()]
-            demo = (partner.config.get("auth") or {}).get("clients") or []
-            if demo:
-                first = demo[0]
-                shown = (f"--client-id {first['client_id']} --client-secret {first['client_secret']}"
-                         if first.get("client_secret") and token_path(partner.spec) else f"--token {first.get('token')}")
+            auth = partner.declarations.auth
+            lines += [f"    {line}" for line in describe_options(partner.spec, auth).splitlines()]
+            first = auth.demo_client
+            if first is not None:
+                shown = (f"--client-id {first.client_id} --client-secret {first.client_secret}"
+                         if first.client_secret and token_path(partner.spec, auth) else f"--token {first.token}")
                 lines.append(f"    demo: {shown}")
         return "\n".join(lines) + "\n"
     except Exception as exc:  # help must print even when a spec is broken
@@ -132,7 +132,7 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
                              "fuzz a deployment with --url")
         target = InProcess(loaded)
     options = AuthOptions(token, client_id, client_secret, basic, list(api_keys), list(headers), no_auth)
-    creds = resolve(loaded.spec, options, target.post_form, target.base_url, target.repro_base_url)
+    creds = resolve(loaded.spec, loaded.declarations.auth, options, target.post_form, target.base_url, target.repro_base_url)
     settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout)
     return loaded, target, creds, settings
 

@@ -20,6 +20,8 @@ import typing as t
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from sparring.declarations import AuthDeclaration
+
 BEARER_TYPES = ("oauth2", "openIdConnect")
 
 
@@ -69,13 +71,12 @@ def _is_basic(scheme: dict) -> bool:
     return scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic"
 
 
-def token_path(spec: dict) -> str | None:
+def token_path(spec: dict, auth: AuthDeclaration) -> str | None:
     """Where client credentials are exchanged: a path below the partner's base URL
     (``x-sparring.auth.token-path``, or an oauth2 ``tokenUrl`` under the spec's server path), else
     the ``tokenUrl`` itself: a URL, or a path from the host (starting with ``//`` here)."""
-    declared = (spec.get("x-sparring", {}).get("auth") or {}).get("token-path")
-    if declared:
-        return declared
+    if auth.token_path:
+        return auth.token_path
     for scheme in security_schemes(spec).values():
         url = (scheme.get("flows", {}).get("clientCredentials") or {}).get("tokenUrl")
         if url:
@@ -96,18 +97,13 @@ def token_location(path: str, base_url: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def demo_client(spec: dict) -> dict | None:
-    clients = (spec.get("x-sparring", {}).get("auth") or {}).get("clients") or []
-    return clients[0] if clients else None
-
-
-def describe_options(spec: dict) -> str:
+def describe_options(spec: dict, auth: AuthDeclaration) -> str:
     """One line per scheme: which options it takes (for ``--help``-like messages)."""
     lines = []
     for name, scheme in security_schemes(spec).items():
         if _is_bearer(scheme):
             how = "--token TOKEN"
-            path = token_path(spec)
+            path = token_path(spec, auth)
             if scheme.get("type") == "oauth2" and path:
                 where = f"{path[1:]} on the host" if path.startswith("//") else path
                 how += f" | --client-id ID --client-secret SECRET (exchanged at POST {where})"
@@ -121,7 +117,8 @@ def describe_options(spec: dict) -> str:
     return "\n".join(lines) or "no securitySchemes: nothing to pass"
 
 
-def resolve(spec: dict, options: AuthOptions, exchange: Exchange, base_url: str, shown_base_url: str) -> Credentials:
+def resolve(spec: dict, auth: AuthDeclaration, options: AuthOptions, exchange: Exchange, base_url: str,
+            shown_base_url: str) -> Credentials:
     """The credentials for the run; ``exchange`` posts a form to a URL of the target.
 
     ``shown_base_url`` is the base URL reproduction commands use (sparring serve's, in-process).
@@ -152,19 +149,19 @@ def resolve(spec: dict, options: AuthOptions, exchange: Exchange, base_url: str,
     client_id, client_secret = options.client_id, options.client_secret
     demo = None
     if not options.given:
-        demo = demo_client(spec)
+        demo = auth.demo_client
         if demo is None:
             raise AuthError("no credentials given and the spec declares no demo client; see --help for the options")
-        client_id, client_secret = demo.get("client_id"), demo.get("client_secret")
-        token = demo.get("token")
-        api_keys = _parse_api_keys([f"{k}={v}" for k, v in (demo.get("credentials") or {}).items()], schemes)
+        client_id, client_secret = demo.client_id, demo.client_secret or None
+        token = demo.token
+        api_keys = _parse_api_keys([f"{k}={v}" for k, v in demo.credentials.items()], schemes)
         if token and client_secret is None:
             client_id = None
     if bool(client_id) != bool(client_secret) and not token:
         raise AuthError("--client-id and --client-secret go together")
 
     if client_id and client_secret and not token:
-        path = token_path(spec)
+        path = token_path(spec, auth)
         if path is None:
             raise AuthError("this partner has no token endpoint (x-sparring.auth.token-path or an oauth2 tokenUrl); "
                             "pass --token instead")
@@ -210,7 +207,8 @@ def resolve(spec: dict, options: AuthOptions, exchange: Exchange, base_url: str,
                                        if demo is None else f"{variable[1:]}='{value}'")
                 used.append(name)
     if not used:
-        raise AuthError("none of the credentials given fits this partner's security schemes:\n" + describe_options(spec))
+        raise AuthError("none of the credentials given fits this partner's security schemes:\n"
+                        + describe_options(spec, auth))
     if creds.description == "none":
         creds.description = ", ".join(used)
     return creds

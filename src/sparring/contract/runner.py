@@ -166,20 +166,17 @@ def rule_refusal_statuses(partner: t.Any) -> list[str]:
     declares ``x-sparring: {contract: {rule-refusals: [400]}}``, and positive data acceptance
     takes those statuses as a refusal, not as valid data rejected.
     """
-    declared = (partner.config.get("contract") or {}).get("rule-refusals") or []
-    return [str(status) for status in declared]
+    return [str(status) for status in partner.declarations.contract.rule_refusals]
 
 
 def soft_delete_markers(partner: t.Any) -> dict[str, tuple[str, t.Any]]:
     """``DELETE /path`` -> (field, deleted value), for operations declared ``action: soft-delete``."""
     markers = {}
-    for op in partner.operations.values():
-        if op.declaration.get("action") != "soft-delete":
-            continue
-        collection = partner.collections.get(op.declaration.get("collection"), {})
-        declared = collection.get("soft-delete") or {}
-        if "field" in declared:
-            markers[f"{op.method.upper()} {op.path}"] = (declared["field"], declared.get("deleted-value", False))
+    declared = partner.declarations
+    for op in declared.operations.values():
+        collection = declared.collections.get(op.collection) if op.collection else None
+        if op.action == "soft-delete" and collection is not None and collection.soft_delete is not None:
+            markers[f"{op.method.upper()} {op.path}"] = (collection.soft_delete.field, collection.soft_delete.deleted_value)
     return markers
 
 

@@ -19,58 +19,48 @@ filter with ``min-param: P`` refuses a value earlier than parameter ``P`` (a dat
 from __future__ import annotations
 
 import typing as t
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sparring.engine import timestamps
+from sparring.engine.collections import CollectionSpec
+from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.paging import Page, paging_style
-from sparring.engine.collections import CollectionSpec
-from sparring.engine.store import Collection, Namespace, Range, Record
+from sparring.engine.registry import ACTIONS, Rules
+from sparring.engine.store import Collection, Filter, Record
 
 if t.TYPE_CHECKING:
-    from sparring.auth import PartnerAuth
     from sparring.catalog import Operation, Partner
-    from sparring.clock import Clock
+    from sparring.engine.auth import PartnerAuth
+    from sparring.engine.clock import Clock
 
-Hook = t.Callable[["Action", "Call", Record, "Record | None"], Record]
+Hook = t.Callable[["Action", Call, Record, "Record | None"], Record]
 
-
-@dataclass
-class Call:
-    """One request, as an action sees it."""
-
-    params: dict[str, t.Any]
-    body: t.Any = None
-    token_info: dict | None = None
-    url: str = ""
-    headers: t.Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Result:
-    status: int
-    body: t.Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+__all__ = ["Action", "Call", "CollectionSpec", "PartnerEnv", "Result"]
 
 
 @dataclass
 class PartnerEnv:
-    """What every action of one partner shares: its state, clock, credentials and business rules."""
+    """What every action of one partner shares: its declarations, clock, credentials and rules.
+    Its state is not here: each request brings the namespace it acts on (``call.state``)."""
 
     partner: "Partner"
-    namespace: Namespace
     clock: "Clock"
     auth: "PartnerAuth"
     collections: dict[str, CollectionSpec]
-    rules: t.Any = None  # the partner's rules module, if it has one
+    rules: Rules
 
-    def rule(self, name: str) -> t.Callable:
-        function = getattr(self.rules, name, None)
-        if not callable(function):
-            module = getattr(self.rules, "__name__", "no rules module")
-            raise ValueError(f"rule {name!r} is not a function of {module}")
-        return function
+    def now(self, collection: str) -> str:
+        """The current time in that collection's own timestamp style."""
+        return self.collections[collection].format_time(self.clock.now())
+
+    def touch(self, collection: str, record: Record) -> Record:
+        """Stamp the modified field (if that collection declares one) of a record a rule changes in
+        a collection other than its own, in that collection's own style."""
+        spec = self.collections[collection]
+        if spec.modified:
+            record[spec.modified] = self.now(collection)
+        return record
 
 
 def _body_properties(operation: dict) -> frozenset[str] | None:
@@ -93,33 +83,25 @@ class Action:
 
     def __init__(self, operation: "Operation", env: PartnerEnv) -> None:
         self.env = env
-        self.partner = env.partner
         self.operation = operation
         self.decl = operation.declaration
-        self.namespace = env.namespace
         self.clock = env.clock
         self.accepted = _body_properties(operation.spec)
-        name = self.decl.get("collection")
-        if name is not None and name not in env.collections:
-            raise ValueError(f"{operation.id}: collection {name!r} is not declared")
-        self.spec = env.collections.get(name) if name else None
-        hook = self.decl.get("before-save")
-        self.before_save: Hook | None = env.rule(hook) if hook else None
-        self.id_param = self.decl.get("id-param") or (operation.path_params[-1] if operation.path_params else None)
+        self.spec = env.collections[self.decl.collection] if self.decl.collection else None
+        hook = self.decl.before_save
+        self.before_save: Hook | None = env.rules.get("before-save", hook) if hook else None
+        self.id_param = self.decl.id_param or (operation.path_params[-1] if operation.path_params else None)
         responses = operation.spec.get("responses", {})
         self.success = sorted(int(s) for s in responses if s.isdigit() and 200 <= int(s) < 300)
         self.documented = {int(s) for s in responses if s.isdigit()}
-        self.parent = dict(self.decl["parent"]) if self.decl.get("parent") else None
-        if self.parent and self.parent.get("collection") not in env.collections:
-            raise ValueError(f"{operation.id}: parent collection {self.parent.get('collection')!r} is not declared")
-        self.lookup = dict(self.decl["lookup"]) if self.decl.get("lookup") else None
-        expand = self.decl.get("expand")
-        self.expand_param = expand if isinstance(expand, str) else None
-        self.expand_body = expand.get("body") if isinstance(expand, dict) else None
+        self.parent = self.decl.parent  # ParentDeclaration: param, collection, field
+        self.lookup = self.decl.lookup  # LookupDeclaration: param, field
+        self.expand_param = self.decl.expand_param
+        self.expand_body = self.decl.expand_body
 
-    @property
-    def collection(self) -> Collection:
-        return self.namespace[self.spec.name]
+    def collection(self, call: Call) -> Collection:
+        """This operation's collection in the namespace the request acts on."""
+        return call.state[self.spec.name]
 
     def status(self, *preferred: int) -> int:
         for code in preferred:
@@ -135,23 +117,23 @@ class Action:
 
     def parent_key(self, call: Call) -> t.Any:
         """The parent's key from the path; 404 when the parent does not exist."""
-        spec = self.env.collections[self.parent["collection"]]
-        value = spec.coerce_key(call.params.get(self.parent["param"]))
-        if value not in self.namespace[spec.name]:
+        spec = self.env.collections[self.parent.collection]
+        value = spec.coerce_key(call.params.get(self.parent.param))
+        if value not in call.state[spec.name]:
             raise self.not_found(spec.name)
         return value
 
     def find(self, call: Call) -> Record:
         if self.lookup:
-            value = call.params.get(self.lookup["param"])
-            found, _ = self.collection.query(sort=self.lookup["field"], where=[Range.equal(self.lookup["field"], value)],
-                                             limit=1)
+            value = call.params.get(self.lookup.param)
+            found, _ = self.collection(call).query(sort=self.lookup.field,
+                                                   where=[Filter.equal(self.lookup.field, value)], limit=1)
             record = found[0] if found else None
         else:
-            record = self.collection.get(self.spec.coerce_key(call.params.get(self.id_param)))
+            record = self.collection(call).get(self.spec.coerce_key(call.params.get(self.id_param)))
         if record is None:
             raise self.not_found()
-        if self.parent and record.get(self.parent["field"]) != self.parent_key(call):
+        if self.parent and record.get(self.parent.field) != self.parent_key(call):
             raise self.not_found()
         return record
 
@@ -169,28 +151,35 @@ class Action:
         return [self.spec.expand_names[n] for n in dict.fromkeys(names) if n in self.spec.expand_names]
 
     def out(self, record: Record, call: Call, expand: list[str] | None = None) -> Record:
-        """The record as the response shows it: projected, with the children asked for."""
+        """The record as the response shows it: projected, with its embedded children and the
+        children asked for."""
         body = self.spec.project(record)
+        for name, decl in self.spec.embed.items():
+            body = {**body, name: self.children(call, decl, record)}
         for name in self.expansions(call) if expand is None else expand:
             decl = self.spec.expand[name]
-            if "from" in decl:
-                child_spec = self.env.collections[self.spec.references[decl["from"]]]
-                child = self.namespace[child_spec.name].get(record.get(decl["from"]))
+            if decl.from_field is not None:
+                child_spec = self.env.collections[self.spec.references[decl.from_field]]
+                child = call.state[child_spec.name].get(record.get(decl.from_field))
                 if child is not None:
                     body = {**body, name: child_spec.project(child)}
             else:
-                child_spec = self.env.collections[decl["collection"]]
-                children, _ = self.namespace[child_spec.name].query(
-                    where=[Range.equal(decl["where"], record.get(self.spec.key))], copy=False)
-                body = {**body, name: [child_spec.project(c) for c in children]}
+                body = {**body, name: self.children(call, decl, record)}
         return body
 
-    def check_unique(self, record: Record, pk: t.Any = None) -> None:
+    def children(self, call: Call, decl: t.Any, record: Record) -> list[Record]:
+        """The records of ``decl.collection`` whose ``decl.where`` field holds this record's key."""
+        child_spec = self.env.collections[decl.collection]
+        found, _ = call.state[child_spec.name].query(where=[Filter.equal(decl.where, record.get(self.spec.key))],
+                                                     copy=False)
+        return [child_spec.project(c) for c in found]
+
+    def check_unique(self, call: Call, record: Record, pk: t.Any = None) -> None:
         for field_name in self.spec.unique:
             value = record.get(field_name)
             if value in (None, ""):
                 continue
-            clashes, _ = self.collection.query(sort=field_name, where=[Range.equal(field_name, value)], limit=2)
+            clashes, _ = self.collection(call).query(sort=field_name, where=[Filter.equal(field_name, value)], limit=2)
             if any(c[self.spec.key] != pk for c in clashes):
                 raise self.conflict(field_name, f"{field_name} '{value}' is already in use.")
 
@@ -200,13 +189,13 @@ class Action:
             return ApiError(409, message, "conflict")
         return ApiError.validation({field_name: [message]})
 
-    def check_references(self, record: Record, old: Record | None) -> None:
+    def check_references(self, call: Call, record: Record, old: Record | None) -> None:
         bad = {}
         for field_name, target in self.spec.references.items():
             value = record.get(field_name)
             if value is None or (old is not None and old.get(field_name) == value):
                 continue
-            if self.env.collections[target].coerce_key(value) not in self.namespace[target]:
+            if self.env.collections[target].coerce_key(value) not in call.state[target]:
                 bad[field_name] = [f"No {target.rstrip('s').replace('_', ' ')} has the id {value}."]
         if bad:
             raise ApiError.validation(bad)
@@ -227,13 +216,14 @@ class Action:
             record[self.spec.modified] = now
 
     def save(self, call: Call, record: Record, old: Record | None) -> Record:
-        """Run the before-save rule and the unique checks, then store; raises before any write."""
+        """Check references and uniqueness, then run the before-save hook, then store: a hook
+        (which may write other collections) only runs once the generic checks have passed."""
         self.spec.number_nested(record, old)
+        self.check_references(call, record, old)
+        self.check_unique(call, record, None if old is None else old[self.spec.key])
         if self.before_save is not None:
             record = self.before_save(self, call, record, old)
-        self.check_references(record, old)
-        self.check_unique(record, None if old is None else old[self.spec.key])
-        return self.collection.put(record)
+        return self.collection(call).put(record)
 
     def writable(self, body: t.Any) -> dict:
         """The body's fields less the server-owned ones and the expandable children (the key stays:
@@ -242,7 +232,7 @@ class Action:
         false`` and validation answers 400 first."""
         if not isinstance(body, dict):
             return {}
-        owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand)
+        owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand) | set(self.spec.embed)
         if self.expand_body:
             owned.add(self.expand_body)
         accepted = self.accepted
@@ -252,26 +242,25 @@ class Action:
         raise NotImplementedError
 
 
+@ACTIONS.register("get")
 class Get(Action):
     def __call__(self, call: Call) -> Result:
         return Result(self.status(200), self.out(self.find(call), call))
 
 
+@ACTIONS.register("list")
 class List(Action):
     """A page of a collection with the vendor's paging, sorting and filters."""
 
     def __init__(self, *args: t.Any) -> None:
         super().__init__(*args)
-        self.paging = paging_style(self.decl.get("paging", {"style": "bare-array"}))
-        sorting = self.decl.get("sorting") or {}
-        self.sort_param = sorting.get("field")
-        self.direction_param = sorting.get("direction")
-        self.minus_prefix = sorting.get("style") == "minus-prefix"
-        self.ids_param = self.decl.get("ids")
-        self.filters = [dict(f) for f in self.decl.get("filters", [])]
-        for f in self.filters:
-            if f.get("op", "eq") not in _OPS:
-                raise ValueError(f"{self.operation.id}: unknown filter op {f['op']!r}")
+        self.paging = paging_style(self.decl.paging)
+        sorting = self.decl.sorting
+        self.sort_param = sorting.field
+        self.direction_param = sorting.direction
+        self.minus_prefix = sorting.style == "minus-prefix"
+        self.ids_param = self.decl.ids
+        self.filters = self.decl.filters
 
     def _sort(self, call: Call) -> tuple[str, bool]:
         field_name = call.params.get(self.sort_param) if self.sort_param else None
@@ -281,28 +270,23 @@ class List(Action):
         if self.direction_param:
             descending = str(call.params.get(self.direction_param) or "ASC").upper() == "DESC"
         field_name = field_name or self.spec.default_sort
-        if not self.collection.indexed(field_name):
+        if not self.collection(call).indexed(field_name):
             raise ApiError.validation({self.sort_param or "sort": [f"Cannot sort by {field_name}."]})
         return field_name, descending
 
-    def _where(self, call: Call) -> tuple[list[Range], t.Callable[[Record], bool] | None]:
-        ranges: list[Range] = []
-        checks: list[t.Callable[[Record], bool]] = []
+    def _where(self, call: Call) -> list[Filter]:
+        where: list[Filter] = []
         for f in self.filters:
-            value = call.params.get(f["param"])
+            value = call.params.get(f.param)
             if value is None or value == [] or value == "":
                 continue
-            field_name, op = f.get("field", f["param"]), f.get("op", "eq")
-            if field_name in self.spec.time_fields:
-                value = self._moment(f["param"], value)
-                low = call.params.get(f["min-param"]) if f.get("min-param") else None
-                if low is not None and self._moment(f["min-param"], low) > value:
-                    raise ApiError.validation({f["param"]: [f"{f['param']} must not be earlier than {f['min-param']}."]})
-            made = _OPS[op](field_name, value, f)
-            (ranges if isinstance(made, Range) else checks).append(made)
-        if not checks:
-            return ranges, None
-        return ranges, lambda record: all(check(record) for check in checks)
+            if f.field in self.spec.time_fields:
+                value = self._moment(f.param, value)
+                low = call.params.get(f.min_param) if f.min_param else None
+                if low is not None and self._moment(f.min_param, low) > value:
+                    raise ApiError.validation({f.param: [f"{f.param} must not be earlier than {f.min_param}."]})
+            where.append(Filter(f.field, f.op, value, f.fields))
+        return where
 
     def _moment(self, param: str, value: t.Any) -> str:
         try:
@@ -313,81 +297,51 @@ class List(Action):
     def __call__(self, call: Call) -> Result:
         number, size = self.paging.window(call.params)
         sort, descending = self._sort(call)
-        where, predicate = self._where(call)
+        where = self._where(call)
         if self.parent:
-            where.append(Range.equal(self.parent["field"], self.parent_key(call)))
+            where.append(Filter.equal(self.parent.field, self.parent_key(call)))
         keys = call.params.get(self.ids_param) if self.ids_param else None
         keys = [self.spec.coerce_key(k) for k in keys] if keys else None
-        items, total = self.collection.query(sort=sort, descending=descending, where=where, predicate=predicate,
-                                             offset=(number - 1) * size, limit=size, copy=False, keys=keys)
-        if self.spec.fields is not None or self.expand_param:
+        items, total = self.collection(call).query(sort=sort, descending=descending, where=where,
+                                                   offset=(number - 1) * size, limit=size, copy=False, keys=keys)
+        if self.spec.fields is not None or self.expand_param or self.spec.embed:
             expand = self.expansions(call)
             items = [self.out(item, call, expand) for item in items]
         body, headers = self.paging.render(Page(items, total, number, size, call.params, call.url))
         return Result(self.status(200), body, headers)
 
 
-def _in_op(field_name: str, value: t.Any, decl: dict):
-    wanted = set(value if isinstance(value, list) else [value])
-    return lambda record: record.get(field_name) in wanted
-
-
-def _contains_op(field_name: str, value: t.Any, decl: dict):
-    """Case-insensitive substring search over one field or the declared ``fields``."""
-    needle = str(value).casefold()
-    fields = decl.get("fields") or [field_name]
-    return lambda record: any(needle in str(record.get(f) or "").casefold() for f in fields)
-
-
-_OPS = {
-    "eq": lambda f, value, decl: Range.equal(f, value),
-    "gte": lambda f, value, decl: Range(f, low=value),
-    "gt": lambda f, value, decl: Range(f, low=value, low_inclusive=False),
-    "lte": lambda f, value, decl: Range(f, high=value),
-    "lt": lambda f, value, decl: Range(f, high=value, high_inclusive=False),
-    "in": _in_op,
-    "contains": _contains_op,
-}
-
-
+@ACTIONS.register("create")
 class Create(Action):
-    def new_key(self, body: dict) -> t.Any:
-        if self.spec.generate == "client":
-            return body[self.spec.key]
-        if self.spec.generate == "uuid":
-            return str(uuid.uuid4())
-        if self.spec.generate == "numeric-string":
-            return str(self.collection.next_id())
-        return self.collection.next_id()
-
-    def build(self, body: t.Any) -> Record:
+    def build(self, call: Call, body: t.Any) -> Record:
         record = self.spec.blank()
         record.update(self.spec.server_owned)
         record.update(self.writable(body))
-        record[self.spec.key] = self.new_key(record)
+        record[self.spec.key] = self.spec.new_key(self.collection(call), record)
         self.stamp(record, created=True)
         return record
 
     def __call__(self, call: Call) -> Result:
-        with self.namespace.lock:
+        with call.state.transaction():
             parent = self.parent_key(call) if self.parent else None
-            record = self.build(call.body)
+            record = self.build(call, call.body)
             if self.parent:
-                record[self.parent["field"]] = parent
-            if record[self.spec.key] in self.collection:
+                record[self.parent.field] = parent
+            if record[self.spec.key] in self.collection(call):
                 raise self.conflict(self.spec.key, f"A record with {self.spec.key} {record[self.spec.key]} already exists.")
             return Result(self.status(201, 200), self.out(self.save(call, record, None), call))
 
 
+@ACTIONS.register("upsert")
 class Upsert(Create):
     """Create, or update the record whose key the body carries (200 on update, 201 on create)."""
 
     def __call__(self, call: Call) -> Result:
-        with self.namespace.lock:
+        with call.state.transaction():
             pk = call.body[self.spec.key]
-            old = self.collection.get(pk)
+            old = self.collection(call).get(pk)
             if old is None:
-                record = self.build(call.body)
+                record = self.build(call, call.body)
                 status = self.status(201, 200)
             else:
                 record = {**old, **self.writable(call.body)}
@@ -396,31 +350,34 @@ class Upsert(Create):
             return Result(status, self.out(self.save(call, record, old), call))
 
 
+@ACTIONS.register("patch")
 class Patch(Action):
     """Write the fields sent over the stored record."""
 
     def __init__(self, *args: t.Any) -> None:
         super().__init__(*args)
-        self.null_values = dict(self.decl["null-values"]) if self.decl.get("null-values") else None
+        self.null_values = self.decl.null_values  # None: nulls are written; param None: always ignored
 
     def merge(self, old: Record, body: t.Any) -> Record:
         return {**old, **self.writable(body)}
 
     def __call__(self, call: Call) -> Result:
-        with self.namespace.lock:
+        with call.state.transaction():
             old = self.find(call)
             body = call.body
-            if self.null_values and isinstance(body, dict) and not call.params.get(self.null_values.get("param")):
+            if self.null_values and isinstance(body, dict) and \
+                    not (self.null_values.param and call.params.get(self.null_values.param)):
                 body = {k: v for k, v in body.items() if v is not None}
             self.check_immutable(body, old)
             record = self.merge(old, body)
             record[self.spec.key] = old[self.spec.key]
             if self.parent:
-                record[self.parent["field"]] = old.get(self.parent["field"])
+                record[self.parent.field] = old.get(self.parent.field)
             self.stamp(record, created=False)
             return Result(self.status(200), self.out(self.save(call, record, old), call))
 
 
+@ACTIONS.register("replace")
 class Replace(Patch):
     """Replace every client-writable field; server-owned fields and timestamps carry over."""
 
@@ -432,17 +389,26 @@ class Replace(Patch):
         return record
 
 
+@ACTIONS.register("delete")
 class Delete(Action):
-    """Remove the record; 204, or 200 with the deleted record where the vendor returns it."""
+    """Remove the record and its embedded children; 204, or 200 with the deleted record where the
+    vendor returns it."""
 
     def __call__(self, call: Call) -> Result:
-        with self.namespace.lock:
+        with call.state.transaction():
             record = self.find(call)
-            self.collection.remove(record[self.spec.key])
+            shown = None if self.status(204, 200) == 204 else self.out(record, call)
+            for decl in self.spec.embed.values():
+                children = call.state[decl.collection]
+                found, _ = children.query(where=[Filter.equal(decl.where, record[self.spec.key])])
+                for child in found:
+                    children.remove(child[children.key])
+            self.collection(call).remove(record[self.spec.key])
         status = self.status(204, 200)
-        return Result(status, None if status == 204 else self.out(record, call))
+        return Result(status, shown)
 
 
+@ACTIONS.register("soft-delete")
 class SoftDelete(Action):
     """Mark the record deleted (discontinued, archived) and keep it."""
 
@@ -452,36 +418,24 @@ class SoftDelete(Action):
             raise ValueError(f"{self.operation.id}: collection {self.spec.name} declares no soft-delete field")
 
     def __call__(self, call: Call) -> Result:
-        with self.namespace.lock:
+        with call.state.transaction():
             record = self.find(call)
             record[self.spec.soft_field] = self.spec.soft_value
             self.stamp(record, created=False)
-            record = self.collection.put(record)
+            record = self.collection(call).put(record)
         status = self.status(204, 200)
         return Result(status, None if status == 204 else self.out(record, call))
 
 
+@ACTIONS.register("rule")
 class Rule(Action):
-    """A business rule of the partner: ``x-sparring: {action: rule, rule: NAME}`` calls
-    ``rules.NAME(action, call) -> Result`` from ``sparring/partners/<partner>.py``."""
+    """A business rule of the partner: ``x-sparring: {action: rule, rule: NAME}`` calls the
+    function its rules module registered as ``@rules.rule("NAME")``: ``(action, call) -> Result``."""
 
     def __init__(self, *args: t.Any) -> None:
         super().__init__(*args)
-        self.function = self.env.rule(self.decl["rule"])
+        self.function = self.env.rules.get("rule", self.decl.rule)
 
     def __call__(self, call: Call) -> Result:
-        with self.namespace.lock:
+        with call.state.transaction():
             return self.function(self, call)
-
-
-ACTIONS: dict[str, type[Action]] = {
-    "get": Get,
-    "list": List,
-    "create": Create,
-    "upsert": Upsert,
-    "patch": Patch,
-    "replace": Replace,
-    "delete": Delete,
-    "soft-delete": SoftDelete,
-    "rule": Rule,
-}

@@ -25,49 +25,46 @@ Declarations a collection can add to its CRUD (all optional; see README "Declari
 from __future__ import annotations
 
 import typing as t
+import uuid
 
 from sparring.engine import timestamps
-from sparring.engine.store import Collection, Record
+from sparring.engine.store import Record
+from sparring.engine.store.memory import Collection
 
 if t.TYPE_CHECKING:
     from sparring.catalog import Partner
+    from sparring.declarations import CollectionDeclaration
 
 
 class CollectionSpec:
     """A collection's declaration under ``x-sparring.collections``, read once."""
 
-    def __init__(self, name: str, decl: dict, partner: "Partner") -> None:
-        self.name = name
-        self.key = decl.get("key", "id")
-        self.generate = decl.get("generate", "integer")  # integer | numeric-string | uuid | client
-        schema_name = decl.get("schema")
+    def __init__(self, decl: "CollectionDeclaration", partner: "Partner") -> None:
+        self.declaration = decl
+        self.name = decl.name
+        self.key = decl.key
+        self.generate = decl.generate  # integer | numeric-string | uuid | client
         schemas = partner.spec.get("components", {}).get("schemas", {})
-        if schema_name and schema_name not in schemas:
-            raise ValueError(f"collection {name}: schema {schema_name} is not in components/schemas")
-        self.schema = schemas.get(schema_name, {}) if schema_name else {}
-        ts = decl.get("timestamps") or {}
-        self.created = ts.get("created")
-        self.modified = ts.get("modified")
+        self.schema = schemas.get(decl.schema, {}) if decl.schema else {}
+        self.created = decl.timestamps.created
+        self.modified = decl.timestamps.modified
         self.time_fields = {f for f in (self.created, self.modified) if f}
-        self.format_time = timestamps.formatter(ts.get("style", "utc-seconds"))
-        soft = decl.get("soft-delete") or {}
-        self.soft_field = soft.get("field")
-        self.soft_value = soft.get("deleted-value")
-        self.server_owned: dict = dict(decl.get("server-owned") or {})
-        self.unique: list[str] = list(decl.get("unique", []))
-        self.sortable: list[str] = list(decl.get("sortable", []))
-        self.default_sort = decl.get("default-sort", self.key)
-        self.immutable: list[str] = list(decl.get("immutable", []))
-        self.references: dict[str, str] = dict(decl.get("references") or {})
-        self.expand: dict[str, dict] = {name: dict(e) for name, e in (decl.get("expand") or {}).items()}
-        for child, e in self.expand.items():
-            if "from" in e and e["from"] not in self.references:
-                raise ValueError(f"collection {name}: expand {child} is from {e['from']}, which declares no reference")
+        self.format_time = timestamps.formatter(decl.timestamps.style)
+        self.soft_field = decl.soft_delete.field if decl.soft_delete else None
+        self.soft_value = decl.soft_delete.deleted_value if decl.soft_delete else None
+        self.server_owned: dict = dict(decl.server_owned)
+        self.unique = list(decl.unique)
+        self.sortable = list(decl.sortable)
+        self.default_sort = decl.sort_field
+        self.immutable = list(decl.immutable)
+        self.references: dict[str, str] = dict(decl.references)
+        self.expand = dict(decl.expand)  # name -> ExpansionDeclaration
+        self.embed = dict(decl.embed)  # name -> ExpansionDeclaration (collection, where): always shown
         self.expand_names = {name.lower(): name for name in self.expand}
-        self.nested: dict[str, dict] = {f: dict(n) for f, n in (decl.get("nested") or {}).items()}
-        self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand] \
-            if decl.get("project") else None
-        self.indexed = [*self.sortable, *self.unique, *decl.get("indexed", []),
+        self.nested = dict(decl.nested)  # field -> NestedDeclaration
+        self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand and p not in self.embed] \
+            if decl.project else None
+        self.indexed = [*self.sortable, *self.unique, *decl.indexed,
                         *(f for f in (self.created, self.modified, self.soft_field) if f)]
 
     def coerce_key(self, value: t.Any) -> t.Any:
@@ -88,7 +85,7 @@ class CollectionSpec:
             entries = record.get(field_name)
             if not isinstance(entries, list):
                 continue
-            key = decl.get("key", "id")
+            key = decl.key
             known = {e.get(key) for e in (old or {}).get(field_name) or [] if isinstance(e, dict)}
             pk = record.get(self.key)
             base = pk * 1000 if isinstance(pk, int) else 0
@@ -102,9 +99,19 @@ class CollectionSpec:
                         nxt += 1
                     entry[key] = nxt
                     used.add(nxt)
-                entry.update(decl.get("server-owned") or {})
-                if decl.get("parent-field"):
-                    entry[decl["parent-field"]] = pk
+                entry.update(decl.server_owned)
+                if decl.parent_field:
+                    entry[decl.parent_field] = pk
+
+    def new_key(self, collection: Collection, record: Record, make_uuid: t.Callable[[], t.Any] = uuid.uuid4) -> t.Any:
+        """The key of a new record: the client's, a uuid, or the collection's next integer
+        (written as a string for ``numeric-string``)."""
+        if self.generate == "client":
+            return record[self.key]
+        if self.generate == "uuid":
+            return str(make_uuid())
+        number = collection.next_id()
+        return str(number) if self.generate == "numeric-string" else number
 
     def new_collection(self) -> Collection:
         return Collection(self.name, self.key, self.indexed)

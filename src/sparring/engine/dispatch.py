@@ -1,43 +1,35 @@
-"""Every operation of every partner resolves to one dispatcher, which runs the declared action.
+"""Every operation of a partner resolves to one dispatcher, which runs the declared action.
 
-``x-sparring: {action: ...}`` on an operation names a generic action (see ``actions``), the
-token endpoint, or a ``rule`` from the partner's module. The action objects and their parameter
-parsers are built when the app starts, so a request only looks its endpoint up, checks the
-caller's permission and runs it.
+``x-sparring: {action: ...}`` on an operation names a registered action (``engine/registry.py``):
+a generic one, the token endpoint, or a ``rule`` from the partner's rules module. Actions are built
+when the app starts, so a request only finds its operation, checks the caller's permission and
+bindings, runs the action and wraps the answer in the partner's envelope.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import typing as t
 
 import orjson
 
-from urllib.parse import parse_qs
-
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
-
-from sparring.engine.actions import ACTIONS, Action, Call, PartnerEnv, Result
+from sparring.engine.actions import PartnerEnv
+from sparring.engine.context import Call, Caller, Result
+from sparring.engine.envelopes import Envelope, envelope
 from sparring.engine.errors import ApiError, ErrorStyle
-from sparring.validation import PARSED_BODY, PARSED_PARAMS
+from sparring.engine.namespaces import NamespacePolicy
+from sparring.engine.registry import ACTIONS
 
-log = logging.getLogger("sparring.dispatch")
+if t.TYPE_CHECKING:
+    from sparring.catalog import Operation
+    from sparring.declarations import BindingDeclaration
+
 
 def json_bytes(body: t.Any) -> bytes:
     try:
         return orjson.dumps(body)
     except TypeError:  # e.g. a lone surrogate a client sent as \udXXX: valid JSON, invalid UTF-8
         return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode()
-
-
-def render(result: Result) -> Response:
-    if result.body is None and result.status in (204, 304):
-        return Response(status_code=result.status, headers=result.headers)
-    return Response(json_bytes(result.body), result.status, result.headers, media_type="application/json")
 
 
 def error_parts(error: ApiError, style: ErrorStyle, instance: str) -> tuple[int, str | None, bytes]:
@@ -48,140 +40,54 @@ def error_parts(error: ApiError, style: ErrorStyle, instance: str) -> tuple[int,
     return style.status(error), style.media_type, json_bytes(body)
 
 
-def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
-    status, media_type, body = error_parts(error, style, instance)
-    return Response(body, status, error.headers, media_type=media_type)
+class Handler:
+    """One operation, ready to run: its action, permission, bindings and envelope."""
+
+    def __init__(self, operation: "Operation", env: PartnerEnv, envelope_: Envelope,
+                 bindings: t.Sequence["BindingDeclaration"]) -> None:
+        self.operation = operation
+        self.action = ACTIONS.get(operation.declaration.action)(operation, env)
+        self.permissions = operation.declaration.permissions
+        self.require = env.auth.require
+        self.envelope = envelope_
+        names = set(operation.path_params) | {p["name"] for p in operation.spec.get("parameters", [])}
+        for media in (operation.spec.get("requestBody") or {}).get("content", {}).values():
+            names |= set((media.get("schema") or {}).get("properties") or {})
+        self.bindings = [b for b in bindings if b.param in names]
+
+    def __call__(self, call: Call) -> Result:
+        caller = call.caller
+        self.require(caller, self.permissions)
+        if caller is not None:
+            body = call.body if isinstance(call.body, dict) else {}
+            for b in self.bindings:
+                bound = caller.bindings.get(b.binding)
+                if bound is None:
+                    continue
+                for sent in (call.params.get(b.param), body.get(b.param)):
+                    if sent is not None and str(sent) != str(bound):
+                        raise ApiError(b.status, "This credential may not act on that resource.")
+        result = self.action(call)
+        if result.body is not None and 200 <= result.status < 300:
+            result.body = self.envelope.wrap(result.body)
+        return result
 
 
 class Dispatcher:
-    """The actions of one partner keyed by operationId, each wrapped as an ASGI endpoint.
+    """The handlers of one partner keyed by operationId, and how it picks a namespace."""
 
-    connexion runs in front as middleware (routing, security, validation) and leaves in the scope
-    which operation matched and who called; the endpoint parses the parameters with a URI parser
-    built once per operation, runs the action and writes the response.
-    """
-
-    def __init__(self, env: PartnerEnv, style: ErrorStyle, extra_actions: dict[str, type] | None = None) -> None:
+    def __init__(self, env: PartnerEnv, style: ErrorStyle) -> None:
         self.env = env
         self.style = style
-        registry = {**ACTIONS, **(extra_actions or {})}
-        self.endpoints: dict[str, Endpoint] = {}
+        declared = env.partner.declarations
+        self.namespaces = NamespacePolicy(declared.namespace)
+        self.handlers: dict[str, Handler] = {}
         for op in env.partner.operations.values():
-            name = op.declaration.get("action")
-            if name is None:
+            if op.declaration is None:
                 raise ValueError(f"{env.partner.name}: operation {op.id} has no x-sparring action")
-            if name not in registry:
-                raise ValueError(f"{env.partner.name}: operation {op.id} names unknown action {name!r}")
-            self.endpoints[op.id] = Endpoint(registry[name](op, env), env, style)
+            own = op.declaration.envelope
+            chosen = own if own is not None else (None if op.declaration.action == "list" else declared.envelope)
+            self.handlers[op.id] = Handler(op, env, envelope(chosen), declared.bind)
 
-    def resolve(self, operation_id: str) -> t.Callable:
-        """For connexion's resolver: every operation must resolve, or the app does not start."""
-        return self.endpoints[operation_id]
-
-
-class Endpoint:
-    """One operation: parameters in, action, response out."""
-
-    def __init__(self, action: Action, env: PartnerEnv, style: ErrorStyle) -> None:
-        op = action.operation
-        self.action = action
-        self.style = style
-        self.require = env.auth.require
-        self.permission = op.declaration.get("permission")
-        params = op.spec.get("parameters", [])
-        self.defaults = {p["name"]: p["schema"]["default"] for p in params
-                         if p.get("in") == "query" and "default" in p.get("schema", {})}
-        self.headers = [p["name"] for p in params if p.get("in") == "header"]
-        content = op.spec.get("requestBody", {}).get("content", {})
-        self.form = any(m.startswith("application/x-www-form-urlencoded") for m in content)
-        self.json = any("json" in m for m in content)
-        self.multipart = any(m.startswith("multipart/form-data") for m in content)
-        self.__name__ = op.id
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        try:
-            call = Call(
-                params=await self._params(request),
-                body=await self._body(request),
-                token_info=scope.get("extensions", {}).get("connexion_context", {}).get("token_info"),
-                url=f"{scope.get('scheme', 'http')}://{request.headers.get('host', 'localhost')}{scope['path']}",
-                headers=request.headers,
-            )
-            self.require(call.token_info, self.permission)
-            response = render(self.action(call))
-        except ApiError as error:
-            response = render_error(error, self.style, scope["path"])
-        except Exception:
-            log.exception("%s failed", self.action.operation.id)
-            response = render_error(ApiError(500, "The server failed to handle this request."), self.style, scope["path"])
-        await response(scope, receive, send)
-
-    async def _params(self, request: Request) -> dict[str, t.Any]:
-        params = dict(self.defaults)
-        query, path = request.scope["extensions"][PARSED_PARAMS]  # parsed by request validation
-        params.update(query)
-        params.update(path)
-        for name in self.headers:
-            if name in request.headers:
-                params[name] = request.headers[name]
-        return params
-
-    async def _body(self, request: Request) -> t.Any:
-        if self.json:
-            extensions = request.scope.get("extensions", {})
-            if PARSED_BODY in extensions:  # parsed (and validated) by request validation
-                return extensions[PARSED_BODY]
-            raw = await request.body()
-            try:
-                return json.loads(raw) if raw else None
-            except ValueError:  # connexion validated it; only a body it skipped can land here
-                raise ApiError(400, "The request body is not valid JSON.", "bad_request") from None
-        if self.form:
-            raw = (await request.body()).decode()
-            return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-        if self.multipart:
-            return await _multipart(request)
-        return None
-
-
-async def _multipart(request: Request) -> dict[str, t.Any]:
-    """A multipart/form-data body: text parts as strings, file parts as
-    ``{filename, content_type, content}`` (bytes); a repeated name keeps its last part."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return {}
-    try:
-        form = await request.form()
-    except Exception:  # a malformed multipart body (bad boundary, truncated part)
-        raise ApiError(400, "The multipart body could not be read.", "bad_request") from None
-    body: dict[str, t.Any] = {}
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            body[name] = value
-        else:
-            body[name] = {"filename": value.filename, "content_type": value.content_type,
-                          "content": await value.read()}
-    return body
-
-
-class Engine:
-    """The ASGI app connexion wraps: finds the endpoint of the operation connexion routed to."""
-
-    def __init__(self) -> None:
-        self.endpoints: dict[tuple[str, str], Endpoint] = {}
-
-    def mount(self, base_path: str, dispatcher: Dispatcher) -> None:
-        for op_id, endpoint in dispatcher.endpoints.items():
-            self.endpoints[(base_path, op_id)] = endpoint
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":  # nothing to start or stop: state is built with the app
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-        routing = scope.get("extensions", {}).get("connexion_routing", {})
-        endpoint = self.endpoints.get((routing.get("api_base_path"), routing.get("operation_id")))
-        if endpoint is None:  # connexion answers unknown paths and methods before this point
-            raise HTTPException(404)
-        await endpoint(scope, receive, send)
+    def namespace_for(self, params: t.Mapping[str, t.Any], headers: t.Mapping[str, str], caller: Caller | None) -> str:
+        return self.namespaces.resolve(params, headers, caller)

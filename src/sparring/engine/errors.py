@@ -11,9 +11,11 @@ the vendor answers without a body: ``errors: {style: validation-problem-details,
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from http import HTTPStatus
+
+from sparring.declarations.model import ErrorsDeclaration
+from sparring.engine.registry import ERRORS
 
 Details = dict[str, list[str]]
 
@@ -44,6 +46,7 @@ class ApiError(Exception):
     kind: str | None = None
     details: Details | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # vendor fields the laravel and message styles add (required_scope, code)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -64,9 +67,10 @@ class ErrorStyle:
 
     media_type = "application/json"
     no_body: frozenset[int] = frozenset()
+    fixed_status: int | None = None
 
     def status(self, error: ApiError) -> int:
-        return error.status
+        return self.fixed_status or error.status
 
     def body(self, error: ApiError, instance: str) -> dict:
         raise NotImplementedError
@@ -76,6 +80,7 @@ class ErrorStyle:
         return None if self.status(error) in self.no_body else self.body(error, instance)
 
 
+@ERRORS.register("status-error-message")
 class StatusErrorMessage(ErrorStyle):
     """``{statusCode, error, message, details}``: InventoryPro (CISS)."""
 
@@ -90,6 +95,7 @@ class StatusErrorMessage(ErrorStyle):
         }
 
 
+@ERRORS.register("problem-details")
 class ProblemDetails(ErrorStyle):
     """RFC 7807 ``application/problem+json``."""
 
@@ -108,6 +114,7 @@ class ProblemDetails(ErrorStyle):
         return body
 
 
+@ERRORS.register("validation-problem-details")
 class ValidationProblemDetails(ErrorStyle):
     """ASP.NET Core's ``ValidationProblemDetails``: problem details with per-field ``errors``."""
 
@@ -125,36 +132,53 @@ class ValidationProblemDetails(ErrorStyle):
         }
 
 
+@ERRORS.register("laravel")
 class LaravelErrors(ErrorStyle):
     """Laravel: ``{message, errors}`` with 422 for validation failures."""
 
     def status(self, error: ApiError) -> int:
-        return 422 if error.kind == "validation_error" else error.status
+        return self.fixed_status or (422 if error.kind == "validation_error" else error.status)
 
     def body(self, error: ApiError, instance: str) -> dict:
         if error.kind == "validation_error":
-            return {"message": "The given data was invalid.", "errors": error.details or {}}
-        return {"message": error.message}
+            return {"message": "The given data was invalid.", "errors": error.details or {}, **error.extra}
+        if error.status == 401:  # Laravel's own answer to a missing or bad token
+            return {"message": "Unauthenticated.", **error.extra}
+        return {"message": error.message, **error.extra}
 
 
-STYLES: dict[str, ErrorStyle] = {
-    "status-error-message": StatusErrorMessage(),
-    "problem-details": ProblemDetails(),
-    "validation-problem-details": ValidationProblemDetails(),
-    "laravel": LaravelErrors(),
-}
+@ERRORS.register("message")
+class MessageErrors(ErrorStyle):
+    """``{message}``, with ``errors: {field: [messages]}`` when fields are at fault (Flow Retail)."""
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        body = {"message": error.message, **error.extra}
+        if error.details:
+            body["errors"] = error.details
+        return body
 
 
-def style_named(name: str | dict) -> ErrorStyle:
-    decl = name if isinstance(name, dict) else {"style": name}
-    try:
-        style = STYLES[decl.get("style")]
-    except KeyError:
-        raise ValueError(f"unknown error style {decl.get('style')!r}; known: {', '.join(sorted(STYLES))}") from None
-    if decl.get("no-body") or decl.get("media-type"):
-        style = copy.copy(style)
-        style.no_body = frozenset(int(s) for s in decl.get("no-body") or ())
-        style.media_type = decl.get("media-type") or style.media_type
+@ERRORS.register("status-zero")
+class StatusZero(ErrorStyle):
+    """``{status: 0, message}``: a vendor that reports failure in the body (Komet). The HTTP status
+    is the error's own unless the declaration fixes one (``http-status: 200``)."""
+
+    def body(self, error: ApiError, instance: str) -> dict:
+        message = error.message
+        if error.details:
+            message += " " + " ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.details.items())
+        return {"status": 0, "message": message}
+
+
+def style_named(declaration: "ErrorsDeclaration | str") -> ErrorStyle:
+    """The error style a partner declares (``errors``: a name, or ``{style, no-body, media-type,
+    http-status}``)."""
+    if isinstance(declaration, str):
+        declaration = ErrorsDeclaration(declaration)
+    style = ERRORS.get(declaration.style)()
+    style.no_body = declaration.no_body
+    style.media_type = declaration.media_type or style.media_type
+    style.fixed_status = declaration.http_status
     return style
 
 

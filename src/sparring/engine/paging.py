@@ -13,6 +13,9 @@ import typing as t
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from sparring.declarations.model import PagingDeclaration
+from sparring.engine.registry import PAGING
+
 
 @dataclass
 class Page:
@@ -38,13 +41,13 @@ class PagingStyle:
     default_size = 25
     first_page = 1
 
-    def __init__(self, declaration: dict) -> None:
-        self.page_param = declaration.get("page", "page")
-        self.size_param = declaration.get("size", "pageSize")
-        self.default_size = declaration.get("default-size", self.default_size)
-        self.max_size = declaration.get("max-size")
-        self.first_page = declaration.get("first-page", self.first_page)
-        self.headers = dict(declaration.get("headers", {}))
+    def __init__(self, declaration: "PagingDeclaration") -> None:
+        self.page_param = declaration.page
+        self.size_param = declaration.size
+        self.default_size = declaration.default_size or self.default_size
+        self.max_size = declaration.max_size
+        self.first_page = declaration.first_page if declaration.first_page is not None else self.first_page
+        self.headers = dict(declaration.headers)
 
     def window(self, params: dict[str, t.Any]) -> tuple[int, int]:
         """(page number counted from 1, page size) for these request parameters."""
@@ -59,7 +62,13 @@ class PagingStyle:
     def render(self, page: Page) -> tuple[t.Any, dict[str, str]]:
         raise NotImplementedError
 
+    def page_of(self, found: list, params: dict[str, t.Any], url: str) -> tuple[t.Any, dict[str, str]]:
+        """The requested page of an already-computed result list (a rule's own search, say)."""
+        number, size = self.window(params)
+        return self.render(Page(found[(number - 1) * size:number * size], len(found), number, size, params, url))
 
+
+@PAGING.register("value-total-count")
 class ValueTotalCount(PagingStyle):
     """``{value, totalCount, page, pageSize, pageCount, hasMore}`` plus X-Total-Count/X-Page headers."""
 
@@ -81,6 +90,7 @@ class ValueTotalCount(PagingStyle):
         return body, headers
 
 
+@PAGING.register("list-object")
 class ListObject(PagingStyle):
     """Stripe-like ``{object: "list", data, has_more, total_items, url, count}``."""
 
@@ -96,6 +106,7 @@ class ListObject(PagingStyle):
         return body, dict(self.headers)
 
 
+@PAGING.register("bare-array")
 class BareArray(PagingStyle):
     """A plain JSON array; the paging parameters still apply."""
 
@@ -103,6 +114,18 @@ class BareArray(PagingStyle):
         return page.items, dict(self.headers)
 
 
+@PAGING.register("items-paging")
+class ItemsPaging(PagingStyle):
+    """``{items, paging: {pageNumber, pageSize, totalCount}}`` (Flow Retail)."""
+
+    def render(self, page: Page) -> tuple[t.Any, dict[str, str]]:
+        body = {"items": page.items,
+                "paging": {"pageNumber": page.number + self.first_page - 1, "pageSize": page.size,
+                           "totalCount": page.total}}
+        return body, dict(self.headers)
+
+
+@PAGING.register("laravel")
 class LaravelPaginator(PagingStyle):
     """Laravel's length-aware paginator: ``{data, current_page, last_page, per_page, total, ...}``."""
 
@@ -132,17 +155,7 @@ class LaravelPaginator(PagingStyle):
         return body, dict(self.headers)
 
 
-STYLES: dict[str, type[PagingStyle]] = {
-    "value-total-count": ValueTotalCount,
-    "list-object": ListObject,
-    "bare-array": BareArray,
-    "laravel": LaravelPaginator,
-}
-
-
-def paging_style(declaration: dict) -> PagingStyle:
-    name = declaration.get("style")
-    try:
-        return STYLES[name](declaration)
-    except KeyError:
-        raise ValueError(f"unknown paging style {name!r}; known: {', '.join(sorted(STYLES))}") from None
+def paging_style(declaration: "PagingDeclaration | None") -> PagingStyle:
+    """The paging an operation declares; without one, a bare array with the default parameters."""
+    declaration = declaration or PagingDeclaration()
+    return PAGING.get(declaration.style)(declaration)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sparring.engine.registry import TIMESTAMPS
+
 UTC = dt.timezone.utc
 
 
@@ -16,16 +18,14 @@ def _date_time(t: dt.datetime) -> str:
     return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
 
 
-STYLES = {
-    # 2023-04-15T08:30:00 (InventoryPro: no zone, server time; sparring's server time is UTC)
-    "naive-seconds": _date_time,
-    # 2020-12-01T08:00:00.000Z
-    "utc-millis": lambda t: f"{_date_time(t)}.{t.microsecond // 1000:03d}Z",
-    # 2024-01-01T00:00:00.000000Z (Laravel)
-    "utc-micros": lambda t: f"{_date_time(t)}.{t.microsecond:06d}Z",
-    # 2024-01-01T00:00:00Z
-    "utc-seconds": lambda t: f"{_date_time(t)}Z",
-}
+# 2023-04-15T08:30:00 (InventoryPro: no zone, server time; sparring's server time is UTC)
+TIMESTAMPS.register("naive-seconds")(_date_time)
+# 2020-12-01T08:00:00.000Z
+TIMESTAMPS.register("utc-millis")(lambda t: f"{_date_time(t)}.{t.microsecond // 1000:03d}Z")
+# 2024-01-01T00:00:00.000000Z (Laravel)
+TIMESTAMPS.register("utc-micros")(lambda t: f"{_date_time(t)}.{t.microsecond:06d}Z")
+# 2024-01-01T00:00:00Z
+TIMESTAMPS.register("utc-seconds")(lambda t: f"{_date_time(t)}Z")
 
 
 def to_utc(moment: dt.datetime) -> dt.datetime:
@@ -37,10 +37,7 @@ def to_utc(moment: dt.datetime) -> dt.datetime:
 
 
 def formatter(style: str):
-    try:
-        fmt = STYLES[style]
-    except KeyError:
-        raise ValueError(f"unknown timestamp style {style!r}; known: {', '.join(STYLES)}") from None
+    fmt = TIMESTAMPS.get(style)
     return lambda moment: fmt(to_utc(moment))
 
 

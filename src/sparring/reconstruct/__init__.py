@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sparring.catalog import HTTP_METHODS
+
 from . import overlay as _overlay
 from . import schemas as _schemas
 from .model import ReconstructError
@@ -139,4 +141,4 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+_METHODS = set(HTTP_METHODS)

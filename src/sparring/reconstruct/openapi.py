@@ -34,7 +34,7 @@ from .model import Document, Operation, ReconstructError, Row, SchemaBlock
 from .schemas import INLINE, NO_BODY, body_row
 from .typegrammar import ref, to_schema
 
-METHOD_ORDER = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from sparring.catalog import HTTP_METHODS as METHOD_ORDER
 JSON = "application/json"
 
 

@@ -7,7 +7,7 @@ import base64
 
 import httpx
 import pytest
-from conftest import IP, token
+from inventorypro_kit import IP, token
 
 ACME = {
     "shortID": "ACME-CORP",

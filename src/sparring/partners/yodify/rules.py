@@ -1,4 +1,4 @@
-"""Yodify's business rules (inventory /work/shared/research/yodify.md, section 6).
+"""Yodify's business rules (the research notes on Yodify, section 6; L-numbers point into the vendor's reference).
 
 Everything CRUD-shaped is declared in ``spec/overlays/yodify.overlay.yaml``; here only what the
 docs state as rules: order confirm / cancel, shipments of confirmed orders that take the unshipped
@@ -14,8 +14,12 @@ import typing as t
 
 from sparring.engine.actions import Action, Call, Result
 from sparring.engine.errors import ApiError
-from sparring.engine.paging import Page, paging_style
-from sparring.engine.store import Record
+from sparring.engine.paging import paging_style
+from sparring.engine import timestamps
+from sparring.engine.registry import Rules
+from sparring.engine.store import Filter, Record
+
+rules = Rules("yodify")
 
 # Orders a shipment may be added to: confirmed by the seller (L7145) and not finished.
 SHIPPABLE = {"Processing", "PartiallyShipped", "StockConfirmed", "StockPartiallyConfirmed", "ReadyForPickup",
@@ -47,10 +51,11 @@ def _money(value: float) -> float:
 # -- account users ---------------------------------------------------------------------------------
 
 
+@rules.before_save()
 def account_user_defaults(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """A user without a discount level gets its account's."""
     if not record.get("discount_level_id") and record.get("account_id") is not None:
-        account = action.namespace["accounts"].get(record["account_id"])
+        account = call.state["accounts"].get(record["account_id"])
         if account is not None and account.get("discount_level_id"):
             record["discount_level_id"] = account["discount_level_id"]
     return record
@@ -59,9 +64,10 @@ def account_user_defaults(action: Action, call: Call, record: Record, old: Recor
 # -- orders ----------------------------------------------------------------------------------------
 
 
+@rules.before_save()
 def order_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """Defaults of a new order, items completed from their SKU, totals from the items."""
-    skus = action.namespace["skus"]
+    skus = call.state["skus"]
     bad = {}
     for n, item in enumerate(record.get("items") or []):
         sku = skus.get(item.get("sku_id")) if item.get("sku_id") is not None else None
@@ -91,7 +97,7 @@ def order_before_save(action: Action, call: Call, record: Record, old: Record | 
             record["order_number"] = f"SO-{record['id']:06d}"
         record["url"] = f"https://store.yodify.example.com/orders/{record['id']}"
     if record.get("account_id") is None and record.get("customer_id"):
-        customer = action.namespace["customers"].get(record["customer_id"])
+        customer = call.state["customers"].get(record["customer_id"])
         record["account_id"] = customer and customer.get("account_id")
     return totals(record)
 
@@ -115,6 +121,7 @@ def _unit_price(sku: Record) -> float:
     return sku.get("list_price") or 0
 
 
+@rules.rule()
 def confirm_order(action: Action, call: Call) -> Result:
     """``PUT /Orders/confirm/{id}``: a New order becomes Processing; ``confirm_stock`` takes the
     items out of stock (L17985)."""
@@ -124,21 +131,21 @@ def confirm_order(action: Action, call: Call) -> Result:
     body = call.body if isinstance(call.body, dict) else {}
     order["order_status"] = "Processing"
     if body.get("confirm_stock"):
-        skus = action.namespace["skus"]
+        skus = call.state["skus"]
         for item in order.get("items") or []:
             sku = skus.get(item.get("sku_id"))
             if sku is not None and not sku.get("always_in_stock"):
                 sku["inventory"] = (sku.get("inventory") or 0) - (item.get("quantity") or 0)
-                sku["modified_on"] = _now(action)
-                skus.put(sku)
+                skus.put(action.env.touch("skus", sku))
         order["order_status"] = "StockConfirmed"
-    return Result(200, action.out(action.collection.put(order), call))
+    return Result(200, action.out(action.collection(call).put(order), call))
 
 
+@rules.rule()
 def cancel_order(action: Action, call: Call) -> Result:
     """``PUT /Orders/cancel/{id}``: not once the order has a shipment (it must be refunded, L6904)."""
     order = action.find(call)
-    shipments, count = action.namespace["shipments"].query(where=[_eq("order_id", order["id"])], limit=1)
+    shipments, count = call.state["shipments"].query(where=[_eq("order_id", order["id"])], limit=1)
     if count:
         raise _invalid("id", "An order with shipments cannot be cancelled; refund it instead.")
     if order.get("order_status") not in CANCELLABLE:
@@ -146,38 +153,37 @@ def cancel_order(action: Action, call: Call) -> Result:
     body = call.body if isinstance(call.body, dict) else {}
     order["order_status"] = "Cancelled"
     order["cancel_message"] = body.get("message")
-    return Result(200, action.out(action.collection.put(order), call))
+    return Result(200, action.out(action.collection(call).put(order), call))
 
 
-def _eq(field: str, value: t.Any):
-    from sparring.engine.store import Range
-
-    return Range.equal(field, value)
+def _eq(field: str, value: t.Any) -> Filter:
+    return Filter.equal(field, value)
 
 
 # -- shipments -------------------------------------------------------------------------------------
 
 
+@rules.before_save()
 def shipment_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """Shipments of confirmed orders only; no items means every unshipped item; a null quantity
     ships what remains; Tracked shipments need a known carrier (L7145, L19157-19166, L19225)."""
-    orders = action.namespace["orders"]
+    orders = call.state["orders"]
     order = orders.get(record["order_id"])
     if old is None and order.get("order_status") not in SHIPPABLE:
         raise _invalid("order_id", f"Shipments can only be added to a confirmed order; this one is {order.get('order_status')}.")
     record.setdefault("shipment_type", "Custom")
     if record.get("shipment_type") == "Tracked":
         carrier = str(record.get("carrier") or "").casefold()
-        known = {c.get(f, "").casefold() for c in action.namespace["carriers"].records() for f in ("name", "slug")}
+        known = {c.get(f, "").casefold() for c in call.state["carriers"].records() for f in ("name", "slug")}
         if not carrier or carrier not in known:
             raise _invalid("carrier", "A Tracked shipment needs the name of a known carrier (GET /Carriers).")
-    if record.get("address_id") is not None and record["address_id"] not in action.namespace["addresses"]:
+    if record.get("address_id") is not None and record["address_id"] not in call.state["addresses"]:
         raise _invalid("address_id", f"No address has the id {record['address_id']}.")
     requested = record.get("items")
     if old is not None and (requested is None or requested == old.get("items")):
         items = (old or {}).get("items") or []
     else:
-        items = _shipment_items(action, order, requested or [], record.get("id"))
+        items = _shipment_items(action, call, order, requested or [], record.get("id"))
     record["items"] = items
     record.setdefault("add_ons", [])
     record.setdefault("trackings", [])
@@ -185,15 +191,14 @@ def shipment_before_save(action: Action, call: Call, record: Record, old: Record
     if old is None and record.get("shipped_date") is None:
         record["shipped_date"] = _now(action)
     if old is None:
-        action.check_references(record, old)  # before the order is touched
-        order["order_status"] = "Shipped" if _all_shipped(action, order, record) else "PartiallyShipped"
-        orders.put(order)
+        order["order_status"] = "Shipped" if _all_shipped(action, call, order, record) else "PartiallyShipped"
+        orders.put(action.env.touch("orders", order))
     return record
 
 
-def _shipped_quantities(action: Action, order_id: int, skip: int | None) -> dict[int, int]:
+def _shipped_quantities(action: Action, call: Call, order_id: int, skip: int | None) -> dict[int, int]:
     shipped: dict[int, int] = {}
-    shipments, _ = action.namespace["shipments"].query(where=[_eq("order_id", order_id)], copy=False)
+    shipments, _ = call.state["shipments"].query(where=[_eq("order_id", order_id)], copy=False)
     for shipment in shipments:
         if shipment.get("id") == skip:
             continue
@@ -202,8 +207,8 @@ def _shipped_quantities(action: Action, order_id: int, skip: int | None) -> dict
     return shipped
 
 
-def _shipment_items(action: Action, order: Record, requested: list, shipment_id: int | None) -> list[Record]:
-    shipped = _shipped_quantities(action, order["id"], shipment_id)
+def _shipment_items(action: Action, call: Call, order: Record, requested: list, shipment_id: int | None) -> list[Record]:
+    shipped = _shipped_quantities(action, call, order["id"], shipment_id)
     by_id = {i.get("id"): i for i in order.get("items") or []}
     remaining = {k: (i.get("quantity") or 0) - shipped.get(k, 0) for k, i in by_id.items()}
     if not requested:
@@ -230,8 +235,8 @@ def _shipment_items(action: Action, order: Record, requested: list, shipment_id:
     return items
 
 
-def _all_shipped(action: Action, order: Record, new: Record) -> bool:
-    shipped = _shipped_quantities(action, order["id"], None)
+def _all_shipped(action: Action, call: Call, order: Record, new: Record) -> bool:
+    shipped = _shipped_quantities(action, call, order["id"], None)
     for item in new.get("items") or []:
         shipped[item["order_item_id"]] = shipped.get(item["order_item_id"], 0) + item["quantity"]
     return all(shipped.get(i.get("id"), 0) >= (i.get("quantity") or 0) for i in order.get("items") or [])
@@ -240,6 +245,7 @@ def _all_shipped(action: Action, order: Record, new: Record) -> bool:
 # -- quotes ----------------------------------------------------------------------------------------
 
 
+@rules.before_save()
 def quote_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     if old is None:
         record.setdefault("quote_status", "New")
@@ -286,21 +292,25 @@ def _move_quote(action: Action, call: Call, move: str, status: str) -> Result:
         elif quote.get("expiry_days"):
             moment = action.clock.now() + dt.timedelta(days=quote["expiry_days"])
             quote["expiry_date"] = action.spec.format_time(moment)
-    return Result(200, action.out(action.collection.put(quote), call))
+    return Result(200, action.out(action.collection(call).put(quote), call))
 
 
+@rules.rule()
 def send_quote_to_customer(action: Action, call: Call) -> Result:
     return _move_quote(action, call, "send", "QuoteSent")
 
 
+@rules.rule()
 def decline_quote(action: Action, call: Call) -> Result:
     return _move_quote(action, call, "decline", "Declined")
 
 
+@rules.rule()
 def cancel_quote(action: Action, call: Call) -> Result:
     return _move_quote(action, call, "cancel", "Cancelled")
 
 
+@rules.before_save()
 def quote_document_upload(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """The multipart file part (``quoteDocument`` on create, ``document`` on update) becomes the
     document's content; ``url`` is a data: URL, so the file reads back from the API itself."""
@@ -320,9 +330,10 @@ def quote_document_upload(action: Action, call: Call, record: Record, old: Recor
 # -- SKUs ------------------------------------------------------------------------------------------
 
 
+@rules.before_save()
 def sku_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """Brand from the product; the sale flag only holds while the sale is real (L19720-19723)."""
-    product = action.namespace["products"].get(record.get("store_product_id"))
+    product = call.state["products"].get(record.get("store_product_id"))
     if record.get("store_product_id") is not None and product is None:
         raise _invalid("store_product_id", f"No product has the id {record['store_product_id']}.")
     record["brand_id"] = product and product.get("brand_id")
@@ -353,10 +364,10 @@ def sale_in_effect(sku: Record, now: str) -> bool:
 
 
 def _instant(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return timestamps.parse(str(text))
 
 
+@rules.rule()
 def adjust_inventory(action: Action, call: Call) -> Result:
     """``PUT /SKUs/AdjustInventory/{id}``: a signed change of the stock (L16184)."""
     sku = action.find(call)
@@ -365,7 +376,7 @@ def adjust_inventory(action: Action, call: Call) -> Result:
         raise _invalid("inventory_adjustment", "The change of stock is required.")
     sku["inventory"] = (sku.get("inventory") or 0) + delta
     action.stamp(sku, created=False)
-    return Result(200, action.out(action.collection.put(sku), call))
+    return Result(200, action.out(action.collection(call).put(sku), call))
 
 
 # -- shipping rates --------------------------------------------------------------------------------
@@ -379,6 +390,7 @@ _FREE = {
 }
 
 
+@rules.before_save()
 def shipping_rate_free_flags(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """An ``is_free_*`` flag puts its base and additional rates to 0 (L19468-19483)."""
     for flag, rates in _FREE.items():
@@ -398,16 +410,16 @@ _SEARCH = {  # type -> (collection, fields searched)
 }
 
 
+@rules.rule()
 def search(action: Action, call: Call) -> Result:
     """``GET /Search``: free text over products, brands, categories and inventory (L13069)."""
-    paging = paging_style(action.decl["paging"])
-    number, size = paging.window(call.params)
+    paging = paging_style(action.decl.paging)
     term = str(call.params.get("Term") or "").casefold()
     types = call.params.get("Types") or list(_SEARCH)
     unknown = [t_ for t_ in types if t_ not in _SEARCH]
     if unknown:
         raise _invalid("Types", f"Unknown type(s) {', '.join(map(str, unknown))}; use {', '.join(_SEARCH)}.")
-    ns = action.namespace
+    ns = call.state
     brands = {b["id"]: b.get("name") for b in ns["brands"].records()}
     found: list[Record] = []
     for kind in _SEARCH:
@@ -418,8 +430,7 @@ def search(action: Action, call: Call) -> Result:
             if term and not any(term in str(r.get(f) or "").casefold() for f in fields):
                 continue
             found.append(_result(kind, r, brands))
-    page = found[(number - 1) * size:number * size]
-    body, headers = paging.render(Page(page, len(found), number, size, call.params, call.url))
+    body, headers = paging.page_of(found, call.params, call.url)
     return Result(200, body, headers)
 
 
@@ -438,6 +449,7 @@ def _result(kind: str, r: Record, brands: dict) -> Record:
 # -- fixtures (``finish:`` rules of fixtures/yodify.yaml) ------------------------------------------
 
 
+@rules.fixture()
 def fixture_sku(record: Record, fake: t.Any, namespace: t.Any) -> Record:
     product = namespace["products"].get(record.get("store_product_id")) or {}
     record["brand_id"] = product.get("brand_id")
@@ -450,6 +462,7 @@ def fixture_sku(record: Record, fake: t.Any, namespace: t.Any) -> Record:
     return record
 
 
+@rules.fixture()
 def fixture_order(record: Record, fake: t.Any, namespace: t.Any) -> Record:
     record["order_number"] = f"SO-{record['id']:06d}"
     record["url"] = f"https://store.yodify.example.com/orders/{record['id']}"
@@ -497,6 +510,7 @@ def _fixture_shipment(order: Record, fake: t.Any, namespace: t.Any, partial: boo
     })
 
 
+@rules.fixture()
 def fixture_quote(record: Record, fake: t.Any, namespace: t.Any) -> Record:
     record["quote_number"] = f"Q-{record['id']:06d}"
     record["url"] = f"https://store.yodify.example.com/quotes/{record['id']}"
@@ -511,6 +525,7 @@ def fixture_quote(record: Record, fake: t.Any, namespace: t.Any) -> Record:
     return record
 
 
+@rules.fixture()
 def fixture_quote_document(record: Record, fake: t.Any, namespace: t.Any) -> Record:
     content = f"Quote {record['quote_id']}: {record['file_name']}\n".encode()
     record["content"], record["content_type"] = content, "application/pdf"

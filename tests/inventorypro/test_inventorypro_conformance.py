@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
-from conftest import IP, token
-from contract_check import assert_conforms
+from inventorypro_kit import IP, token
+from kit import assert_conforms
 
 
 def test_every_inventorypro_operation_answers_as_documented(app, client):

@@ -24,7 +24,9 @@ from connexion.middleware.request_validation import (
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
-from starlette.formparsers import MultiPartParser
+from starlette.datastructures import Headers
+from python_multipart.exceptions import FormParserError
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
 Details = dict[str, list[str]]
@@ -44,6 +46,21 @@ class FieldErrors(BadRequestProblem):
 
 class MalformedBody(BadRequestProblem):
     """A body that is not parseable at all (bad JSON, bad encoding)."""
+
+
+class MissingBody(BadRequestProblem):
+    """An operation that requires a body got none."""
+
+
+class _BodyRequired:
+    """Reports a missing required body as :class:`MissingBody` (connexion raises a bare 400)."""
+
+    async def wrap_receive(self, receive: t.Any, *, scope: Scope) -> t.Any:
+        headers = Headers(scope=scope)
+        length = headers.get("content-length", "0").strip()
+        if self._required and (not length.isdigit() or not int(length)) and self._schema.get("default") is None:
+            raise MissingBody(detail="A request body is required.")
+        return await super().wrap_receive(receive, scope=scope)
 
 
 # -- OpenAPI 3.0 schema -> JSON Schema ----------------------------------------------------------
@@ -126,7 +143,7 @@ def collect(validator: jsonschema_rs.Draft4Validator, instance: t.Any, prefix: s
 # -- connexion validators ---------------------------------------------------------------------
 
 
-class BodyValidator(JSONRequestBodyValidator):
+class BodyValidator(_BodyRequired, JSONRequestBodyValidator):
     """JSON bodies: refuses bad encodings and bad JSON as 400 and reports every invalid field."""
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
@@ -156,8 +173,13 @@ class BodyValidator(JSONRequestBodyValidator):
             raise FieldErrors(details)
 
 
-class FormValidator(FormDataValidator):
+class FormValidator(_BodyRequired, FormDataValidator):
     """Form bodies: the same per-field report as JSON bodies."""
+
+    def _validate_params_strictly(self, data: dict) -> None:
+        extra = sorted(set(data) - set(self._schema.get("properties", {})))
+        if extra:
+            raise FieldErrors({name: ["This field is not known."] for name in extra})
 
     def _validate(self, body: t.Any) -> None:
         details = collect(compiled(self._schema), body)
@@ -176,12 +198,8 @@ class MultipartValidator(FormValidator):
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         try:
             return await super()._parse(stream, scope=scope)
-        except (KeyError, ValueError, AssertionError) as exc:
+        except (KeyError, ValueError, AssertionError, MultiPartException, FormParserError) as exc:
             raise MalformedBody(detail="The request body is not valid multipart/form-data.") from exc
-        except Exception as exc:  # starlette's MultiPartException and friends
-            if type(exc).__name__.endswith(("MultiPartException", "ParseError")):
-                raise MalformedBody(detail="The request body is not valid multipart/form-data.") from exc
-            raise
 
 
 class ParamValidator(ParameterValidator):
@@ -288,4 +306,4 @@ VALIDATORS = {
     ),
 }
 
-__all__ = ["FieldErrors", "MalformedBody", "VALIDATORS", "ExtraParameterProblem", "to_json_schema"]
+__all__ = ["FieldErrors", "MalformedBody", "MissingBody", "VALIDATORS", "to_json_schema"]

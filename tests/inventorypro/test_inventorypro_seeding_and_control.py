@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from conftest import IP, token
+from inventorypro_kit import IP, token
 from sparring.app import create_app
 
 

@@ -15,8 +15,8 @@ from sparring.reconstruct import build_spec, dump
 from sparring.reconstruct import schemas
 from sparring.reconstruct.rendered_reference import parse
 
-REPO = Path(__file__).resolve().parents[1]
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_433657943a89d30e.txt"
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO.parent / "shared" / "seeds" / "003_433657943a89d30e.txt"
 OVERLAY = REPO / "spec" / "overlays" / "yodify.overlay.yaml"
 COMMITTED = REPO / "spec" / "yodify.yaml"
 METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}

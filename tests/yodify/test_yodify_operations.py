@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from contract_check import assert_conforms
+from kit import PartnerApi, assert_conforms, fresh
 from starlette.testclient import TestClient
 
 from sparring.app import create_app
@@ -29,34 +29,8 @@ def partner(app):
 
 @pytest.fixture
 def api(app, partner):
-    app.runtime.reset(0)
-    app.runtime.clock.reset()
-    with TestClient(app) as client:
-        seen: list[str] = []
-
-        class Api:
-            def call(self, method: str, path: str, status: int | None = None, **kwargs):
-                kwargs.setdefault("headers", AUTH)
-                r = client.request(method, Y + path, **kwargs)
-                if status is not None:
-                    assert r.status_code == status, (method, path, r.status_code, r.text[:500])
-                seen.append(assert_conforms(partner, r))
-                return r
-
-            def get(self, path, status=200, **kw):
-                return self.call("GET", path, status, **kw)
-
-            def post(self, path, status=200, **kw):
-                return self.call("POST", path, status, **kw)
-
-            def put(self, path, status=200, **kw):
-                return self.call("PUT", path, status, **kw)
-
-            def delete(self, path, status=200, **kw):
-                return self.call("DELETE", path, status, **kw)
-
-        a = Api()
-        a.seen = seen
+    with fresh(app) as client:
+        a = PartnerApi(client, app, "yodify")
         yield a
 
 
@@ -263,7 +237,7 @@ def test_filters(api):
 
 
 def test_fixtures_are_coherent(app):
-    ns = app.runtime.served["yodify"].env.namespace
+    ns = app.runtime.namespace("yodify")
     orders = {o["id"]: o for o in ns["orders"].records()}
     assert {o["order_status"] for o in orders.values()} >= {"New", "Processing", "Shipped", "Cancelled", "Complete"}
     assert {q["quote_status"] for q in ns["quotes"].records()} >= {"New", "QuoteSent", "Declined", "Cancelled", "Accepted"}

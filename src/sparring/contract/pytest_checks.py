@@ -6,7 +6,7 @@ seeded data when the target can be reset)::
 
     # tests/test_inventorypro_contract.py
     import os
-    from sparring.pytest_plugin import contract
+    from sparring.contract.pytest_checks import contract
 
     inventorypro = contract("inventorypro", max_examples=25)   # sparring in-process, demo client
     # or a deployment, with its credentials:

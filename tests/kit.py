@@ -1,0 +1,116 @@
+"""The shared test kit: an HTTP helper per partner built from its declared demo credentials, and
+the check that a response is what the partner's spec documents.
+
+Every partner's tests use it the same way::
+
+    api = PartnerApi(client, app, "yodify")              # the first demo client's credentials
+    api.get("/Accounts/1", 200)                          # asserts the status and conformance
+    api.post("/Accounts", 201, json={...}, who="demo-noscope")
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+import jsonschema_rs
+from starlette.testclient import TestClient
+
+from sparring.catalog import Partner
+from sparring.http.validation import to_json_schema
+
+
+def operation_for(partner: Partner, method: str, url_path: str):
+    path = url_path[len(partner.prefix):].split("?")[0]
+    for op in partner.operations.values():
+        if op.method != method.lower():
+            continue
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path)) + "$"
+        if re.match(pattern, path):
+            return op
+    raise AssertionError(f"no operation for {method} {path}")
+
+
+def assert_conforms(partner: Partner, response) -> str:
+    """Raise AssertionError unless the response is what the spec documents; returns the operationId."""
+    request = response.request
+    op = operation_for(partner, request.method, request.url.path)
+    status = str(response.status_code)
+    documented = op.spec["responses"]
+    assert status in documented, f"{op.id}: status {status} is not documented ({sorted(documented)})"
+    content = documented[status].get("content")
+    if not content:
+        assert not response.content, f"{op.id}: {status} documents no body but got {response.content[:80]!r}"
+        return op.id
+    media = response.headers["content-type"].split(";")[0]
+    assert media in content, f"{op.id}: {status} media type {media} not in {sorted(content)}"
+    schema = content[media].get("schema")
+    if schema:
+        validator = jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True)
+        errors = [e.message for e in validator.iter_errors(response.json())]
+        assert not errors, f"{op.id} {status}: {errors}"
+    for name, header in documented[status].get("headers", {}).items():
+        assert name.lower() in response.headers, f"{op.id}: header {name} missing"
+    return op.id
+
+
+class PartnerApi:
+    """Calls one partner's API through a test client with a demo client's credentials, checking
+    every response against the spec and recording which operations were called."""
+
+    def __init__(self, client: TestClient, app: t.Any, partner: str, who: str | None = None) -> None:
+        self.client = client
+        served = app.runtime.served[partner]
+        self.partner: Partner = served.partner
+        self.prefix = self.partner.prefix
+        self.auth_info = served.partner.declarations.auth.describe()
+        self.default_who = who or self.auth_info["clients"][0]["client_id"]
+        self.seen: list[str] = []
+        self._headers: dict[str, dict[str, str]] = {}
+
+    def headers_for(self, who: str | None = None) -> dict[str, str]:
+        """The Authorization header of a demo client: its fixed token, or one from the token endpoint."""
+        who = who or self.default_who
+        if who not in self._headers:
+            client = next(c for c in self.auth_info["clients"] if c["client_id"] == who)
+            token = client.get("token")
+            if token is None:
+                r = self.client.post(self.prefix + self.auth_info["token_path"],
+                                     data={"grant_type": "client_credentials", "client_id": who,
+                                           "client_secret": client["client_secret"]})
+                assert r.status_code == 200, r.text
+                token = r.json()["access_token"]
+            self._headers[who] = {"Authorization": f"Bearer {token}"}
+        return dict(self._headers[who])
+
+    def call(self, method: str, path: str, status: int | None = None, *, who: str | None = None,
+             conforms: bool = True, **kwargs: t.Any):
+        headers = kwargs.pop("headers") if "headers" in kwargs else self.headers_for(who)  # {}: no credentials
+        r = self.client.request(method, self.prefix + path, headers=headers, **kwargs)
+        if status is not None:
+            assert r.status_code == status, (method, path, r.status_code, r.text[:500])
+        if conforms:
+            self.seen.append(assert_conforms(self.partner, r))
+        return r
+
+    def get(self, path: str, status: int | None = 200, **kw: t.Any):
+        return self.call("GET", path, status, **kw)
+
+    def post(self, path: str, status: int | None = 200, **kw: t.Any):
+        return self.call("POST", path, status, **kw)
+
+    def put(self, path: str, status: int | None = 200, **kw: t.Any):
+        return self.call("PUT", path, status, **kw)
+
+    def patch(self, path: str, status: int | None = 200, **kw: t.Any):
+        return self.call("PATCH", path, status, **kw)
+
+    def delete(self, path: str, status: int | None = 200, **kw: t.Any):
+        return self.call("DELETE", path, status, **kw)
+
+
+def fresh(app: t.Any, seed: int = 0) -> TestClient:
+    """A test client on freshly seeded data and a clock back at real time."""
+    app.runtime.reset(seed)
+    app.runtime.clock.reset()
+    return TestClient(app)

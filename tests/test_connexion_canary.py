@@ -1,0 +1,80 @@
+"""Every private connexion name the HTTP adapter (src/sparring/http/) relies on, in one place.
+
+connexion is pinned; when an upgrade removes or renames one of these, this test names it, and the
+adapter module that uses it is the one to change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+from kit import PartnerApi, fresh
+
+from sparring.app import create_app
+
+# (module, object, attribute or None, used by)
+PRIVATE = [
+    ("connexion.middleware.main", "ConnexionMiddleware", "_build_middleware_stack", "http/adapter.py"),
+    ("connexion.spec", "Specification", "_validate_spec", "http/adapter.py"),
+    ("connexion.middleware.request_validation", "RequestValidationOperation", "extract_content_type", "http/validation.py"),
+    ("connexion.middleware.request_validation", "RequestValidationOperation", "validate_mime_type", "http/validation.py"),
+    ("connexion.middleware.request_validation", "RequestValidationOperation", "security_query_params", "http/validation.py"),
+    ("connexion.middleware.request_validation", "RequestValidationAPI", "make_operation", "http/validation.py"),
+    ("connexion.middleware.request_validation", "RequestValidationMiddleware", "api_cls", "http/validation.py"),
+    ("connexion.validators", "JSONRequestBodyValidator", "_parse", "http/validation.py"),
+    ("connexion.validators", "JSONRequestBodyValidator", "_validate", "http/validation.py"),
+    ("connexion.validators.form_data", "FormDataValidator", "_validate", "http/validation.py"),
+    ("connexion.validators.form_data", "FormDataValidator", "_validate_params_strictly", "http/validation.py"),
+    ("connexion.validators.form_data", "FormDataValidator", "_form_parser_cls", "http/validation.py"),
+    ("connexion.validators.abstract", "AbstractRequestBodyValidator", "wrap_receive", "http/validation.py"),
+    ("connexion.validators", "ParameterValidator", "validate", "http/validation.py"),
+    ("connexion.security", "AbstractSecurityHandler", "_generic_check", "http/security.py"),
+    ("connexion.security", "OAuthSecurityHandler", "get_tokeninfo_func", "http/security.py"),
+    ("connexion.security", "BearerSecurityHandler", "_resolve_func", "http/security.py"),
+    ("connexion.security", "ApiKeySecurityHandler", "_resolve_func", "http/security.py"),
+    ("connexion.middleware.swagger_ui", "SwaggerUIMiddleware", "add_api", "http/docs.py"),
+    ("connexion.utils", "is_null", None, "http/validation.py"),
+    ("connexion.utils", "is_nullable", None, "http/validation.py"),
+    ("connexion.validators", "VALIDATOR_MAP", None, "http/validation.py"),
+    ("connexion.exceptions", "OAuthResponseProblem", None, "http/security.py"),
+]
+
+# attributes connexion sets on objects at run time, which the adapter reads
+INSTANCE_ATTRIBUTES = {
+    "RequestValidationOperation.__init__": ("connexion.middleware.request_validation", "RequestValidationOperation",
+                                            ["_operation", "_validator_map", "strict_validation", "next_app"]),
+    "AbstractRequestBodyValidator.__init__": ("connexion.validators.abstract", "AbstractRequestBodyValidator",
+                                              ["_schema", "_nullable", "_required", "_encoding", "_strict_validation"]),
+    "ParameterValidator.__init__": ("connexion.validators", "ParameterValidator",
+                                    ["parameters", "uri_parser", "strict_validation", "security_query_params"]),
+}
+
+
+@pytest.mark.parametrize("module,name,attribute,user", PRIVATE, ids=[f"{p[1]}.{p[2] or ''}" for p in PRIVATE])
+def test_connexion_name_exists(module: str, name: str, attribute: str | None, user: str) -> None:
+    mod = importlib.import_module(module)
+    obj = getattr(mod, name, None)
+    assert obj is not None, f"connexion no longer has {module}.{name}, which src/sparring/{user} relies on"
+    if attribute:
+        assert hasattr(obj, attribute), f"connexion's {name} no longer has {attribute}, which src/sparring/{user} relies on"
+
+
+@pytest.mark.parametrize("where", sorted(INSTANCE_ATTRIBUTES))
+def test_connexion_sets_the_attributes_we_read(where: str) -> None:
+    module, name, attributes = INSTANCE_ATTRIBUTES[where]
+    source = inspect.getsource(getattr(importlib.import_module(module), name).__init__)
+    missing = [a for a in attributes if f"self.{a} =" not in source and f"self.{a}: " not in source]
+    assert not missing, f"{where} no longer sets {missing}, which src/sparring/http/ reads"
+
+
+def test_routing_and_security_leave_what_the_engine_reads() -> None:
+    """The endpoint reads connexion's scope extensions (connexion_routing: api_base_path and
+    operation_id; connexion_context: token_info): a routed, authenticated request that the engine
+    answers with the caller's permission checked proves both."""
+    app = create_app(["inventorypro"], seed=0)
+    with fresh(app) as client:
+        api = PartnerApi(client, app, "inventorypro", who="demo-readonly")
+        assert api.get("/Customer/All?pageSize=1", 200).json()["pageSize"] == 1
+        api.post("/Customer", 403, json={"shortID": "NOPE"})  # the caller reached the engine
