@@ -66,7 +66,9 @@ def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
             rights = "permissions " + ",".join(client["permissions"])
         else:
             rights = "scopes " + (",".join(client.get("scopes") or []) or "none")
-        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}")
+        bound = "".join(f"  {k} {v}" for k, v in (client.get("bindings") or {}).items())
+        scheme = f"  ({client['scheme']})" if client.get("scheme") else ""
+        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}{bound}{scheme}")
 
 
 def cmd_specs(args: argparse.Namespace) -> int:

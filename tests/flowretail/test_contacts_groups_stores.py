@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import A, B
+from flowretail_kit import A, B
 
 
 def test_contacts_create_read_patch_delete_and_show_on_the_customer(api, app):
@@ -72,8 +72,7 @@ def test_stores_are_listed_per_tenant_read_only(api):
     assert [s["name"] for s in by_name] == sorted((s["name"] for s in mine["items"]), reverse=True)
     theirs = api.as_("b-pos").get(f"/tenants/{B}/stores").json()["items"]
     assert {s["storeUid"] for s in theirs} == {"fjellsport-trondheim", "fjellsport-tromso"}
-    r = api.client.post(f"/flowretail/v2/tenants/{A}/stores", json={}, headers={"Authorization": "Bearer flow-nordlys-backoffice"})
-    assert r.status_code == 405
+    assert api.post(f"/tenants/{A}/stores", 405, json={}, conforms=False).headers["allow"] == "GET"
 
 
 def test_contact_extensions(api):

@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-from starlette.testclient import TestClient
-
-from conftest import A, B, BASE, TOKENS
+from flowretail_kit import A, B, FlowApi
+from kit import fresh
 
 from sparring.app import create_app
 from sparring.partners.flowretail.norway import organisation_number, phone_digits
 
 
-def _customers(app, tenant, token):
-    with TestClient(app) as client:
-        r = client.get(f"{BASE}/tenants/{tenant}/customers", params={"pageSize": 500},
-                       headers={"Authorization": f"Bearer {TOKENS[token]}"})
-        assert r.status_code == 200
-        return r.json()["items"]
+def _customers(app, tenant, role):
+    with fresh(app, app.runtime.seed) as client:
+        return FlowApi(client, app, "flowretail").as_(role).customers(tenant)
 
 
 def test_same_seed_same_data_other_seed_other_data(app):
     again = create_app(["flowretail"], seed=0)
     other = create_app(["flowretail"], seed=7)
-    app.runtime.reset(0)
     first = _customers(app, A, "a-pos")
     assert _customers(again, A, "a-pos") == first
     assert _customers(other, A, "a-pos") != first
 
 
 def test_norwegian_persons_and_companies(app):
-    app.runtime.reset(0)
     everyone = _customers(app, A, "a-pos") + _customers(app, B, "b-pos")
     kinds = {c["customerType"] for c in everyone}
     assert kinds == {"PERSON", "COMPANY"}

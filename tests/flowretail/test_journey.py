@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import A, B
+from flowretail_kit import A, B
 
 
 def test_pos_client_journey(api):

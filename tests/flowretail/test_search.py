@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import A, B
+from flowretail_kit import A, B
 
 
 def search(api, body, tenant=A, status=200, **params):

@@ -27,7 +27,9 @@ How a shared backend maps onto Redis (the ``redis`` backend follows this):
   writes) runs in a Lua script or a ``MULTI``/``EXEC`` with ``WATCH`` on the touched keys, so
   concurrent writers on several workers never lose an update;
 - a namespace is the key prefix; its creation copies the snapshot's keys (``COPY``) lazily per
-  collection on first write, as the memory backend does; reset deletes the prefix;
+  collection on first write, as the memory backend does; reset deletes the prefix; a scoped
+  namespace (a tenant's) copies from a per-value part of the snapshot, written once at seeding
+  under ``sp:{partner}:snapshot@{field}={value}``;
 - ``shared`` is one hash ``sp:shared`` (clock offset, seed, secret), read through a short cache.
 """
 
@@ -112,8 +114,10 @@ class Store(t.Protocol):
     def define(self, partner: str, collections: t.Mapping[str, t.Any], seeder: Seeder) -> None:
         """Declare a partner's collections (name -> CollectionSpec) and how its snapshot is seeded."""
 
-    def namespace(self, partner: str, name: str = "default") -> Namespace:
-        """The namespace, created on first use from the partner's seeded snapshot."""
+    def namespace(self, partner: str, name: str = "default", scope: tuple[str, t.Any] | None = None) -> Namespace:
+        """The namespace, created on first use from the partner's seeded snapshot; with a
+        ``scope`` (field, value), from the snapshot's records whose field holds that value or
+        that lack the field (a tenant's own records)."""
 
     def namespaces(self, partner: str) -> list[str]: ...
 

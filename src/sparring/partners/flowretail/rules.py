@@ -14,9 +14,13 @@ import typing as t
 from sparring.engine.actions import Action, Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.paging import Page, paging_style
-from sparring.engine.store import Range, Record
+from sparring.engine.registry import Rules
+from sparring.engine.store import Filter, Record
+from sparring.partners.flowretail import fixtures
 from sparring.partners.flowretail.norway import COUNTRY_CODES, organisation_number
 from sparring.partners.flowretail.search import Criteria
+
+rules = Rules("flowretail")
 
 EXTERNAL_SEARCH = "EXTERNAL_CUSTOMER_SEARCH"
 
@@ -26,27 +30,19 @@ def _invalid(field: str, message: str) -> ApiError:
 
 
 # -- the caller and its tenant -----------------------------------------------------------------------
+# The spec scopes every request to the tenant in its path (a namespace per tenant, seeded with that
+# tenant's records) and refuses a token of another tenant with 404 before any rule runs.
 
 
 def caller(call: Call) -> str:
     """The client id of the token (who created or changed a record)."""
-    return str((call.token_info or {}).get("sub") or "")
+    return call.caller.client_id if call.caller else ""
 
 
-def caller_tenant(action: Action, call: Call) -> str | None:
-    """The tenant the caller's token belongs to."""
-    sub = caller(call)
-    for client in (action.env.auth.declaration.get("clients") or []):
-        if client.get("client_id") == sub:
-            return client.get("tenant")
-    return None
-
-
-def tenant_of(action: Action, call: Call) -> Record:
-    """The tenant of the path, which must be the caller's: another tenant is not found (404)."""
-    uid = call.params.get("tenantUid")
-    tenant = action.namespace["tenants"].get(uid)
-    if tenant is None or uid != caller_tenant(action, call):
+def tenant_of(call: Call) -> Record:
+    """The tenant of the path; 404 when there is none."""
+    tenant = call.state["tenants"].get(call.params.get("tenantUid"))
+    if tenant is None:
         raise ApiError.not_found("tenant")
     return tenant
 
@@ -61,13 +57,14 @@ def display_name(record: Record) -> str:
     return name or record.get("companyName") or record.get("email") or ""
 
 
+@rules.before_save()
 def customer_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """A customer write: country code ISO 3166-1 alpha-2 (stored upper case), a Norwegian
     customer's VAT number an organisation number with a valid check digit, a company its name,
     a person a name; the display name follows."""
     body = call.body if isinstance(call.body, dict) else {}
     if old is None:
-        tenant = tenant_of(action, call)
+        tenant = tenant_of(call)
         record["countryCode"] = record.get("countryCode") or tenant.get("countryCode") or "NO"
     country = str(record.get("countryCode") or "").upper()
     if country not in COUNTRY_CODES:
@@ -87,46 +84,24 @@ def customer_before_save(action: Action, call: Call, record: Record, old: Record
     return record
 
 
-def _customer(action: Action, call: Call) -> Record:
-    tenant_of(action, call)
-    return action.find(call)
-
-
-def _contacts_of(action: Action, customer_uid: str) -> list[Record]:
-    found, _ = action.namespace["contacts"].query(sort="createdAt", where=[Range.equal("customerUid", customer_uid)])
-    spec = action.env.collections["contacts"]
-    return [spec.project(c) for c in found]
-
-
-def customer_out(action: Action, record: Record) -> Record:
-    """The customer as responses show it, with its contacts."""
-    body = action.env.collections["customers"].project(record)
-    body["contacts"] = _contacts_of(action, record["customerUid"])
-    return body
-
-
-def _out(action: Action, record: Record) -> Record:
-    if action.spec.name == "customers":
-        return customer_out(action, record)
-    return action.spec.project(record)
-
-
+@rules.rule()
 def add_extension(action: Action, call: Call) -> Result:
     """``POST .../extensions`` of a customer or a contact: attach an extension; a code the record
     already has gets the new organizationUid (never two entries for one code)."""
-    record = _customer(action, call)
+    record = action.find(call)
     body = call.body or {}
     entry = {"extensionCode": body["extensionCode"], "organizationUid": body["organizationUid"]}
     extensions = [e for e in record.get("extensions") or [] if e.get("extensionCode") != entry["extensionCode"]]
     record["extensions"] = [*extensions, entry]
     action.stamp(record, created=False)
-    saved = action.collection.put(record)
-    return Result(200, _out(action, saved))
+    saved = action.collection(call).put(record)
+    return Result(200, action.out(saved, call))
 
 
+@rules.rule()
 def delete_extension(action: Action, call: Call) -> Result:
     """``DELETE .../extensions/{extensionCode}``: 204, or 404 when the record does not have it."""
-    record = _customer(action, call)
+    record = action.find(call)
     code = call.params.get("extensionCode")
     extensions = record.get("extensions") or []
     kept = [e for e in extensions if e.get("extensionCode") != code]
@@ -135,19 +110,19 @@ def delete_extension(action: Action, call: Call) -> Result:
         raise ApiError(404, f"The {what} has no {code} extension.", "not_found")
     record["extensions"] = kept
     action.stamp(record, created=False)
-    action.collection.put(record)
+    action.collection(call).put(record)
     return Result(204)
 
 
+@rules.rule()
 def store_customer(action: Action, call: Call) -> Result:
     """``GET .../stores/{storeUid}/customers/{customerUid}``: the customer seen from one of the
     tenant's stores; a store of another tenant is as unknown as a store that does not exist."""
-    tenant = tenant_of(action, call)
-    store = action.namespace["stores"].get(call.params.get("storeUid"))
-    if store is None or store.get("tenantUid") != tenant["tenantUid"]:
+    store = call.state["stores"].get(call.params.get("storeUid"))
+    if store is None:  # the namespace holds this tenant's stores only
         raise ApiError.not_found("store")
     record = action.find(call)
-    body = customer_out(action, record)
+    body = action.out(record, call)
     body["store"] = action.env.collections["stores"].project(store)
     body["storeDetails"] = {
         "effectivePricelistUid": record.get("pricelistUid") or store.get("pricelistUid") or "",
@@ -160,49 +135,50 @@ def store_customer(action: Action, call: Call) -> Result:
 # -- search ----------------------------------------------------------------------------------------
 
 
-def _page(action: Action, call: Call, collection: str, where: list[Range], predicate) -> Result:
-    decl = action.decl
-    paging = paging_style(decl["paging"])
-    number, size = paging.window(call.params)
-    sorting = decl.get("sorting") or {}
+def _page(action: Action, call: Call, collection: str, keep: t.Callable[[Record], bool] | None) -> Result:
+    """The matches, sorted and paged like a list of that collection."""
+    sorting = action.decl.sorting
     spec = action.env.collections[collection]
-    sort = call.params.get(sorting.get("field")) or spec.default_sort
-    descending = str(call.params.get(sorting.get("direction")) or "ASC").upper() == "DESC"
-    items, total = action.namespace[collection].query(sort=sort, descending=descending, where=where,
-                                                      predicate=predicate, offset=(number - 1) * size, limit=size)
-    shaped = [customer_out(action, r) if collection == "customers" else spec.project(r) for r in items]
-    body, headers = paging.render(Page(shaped, total, number, size, call.params, call.url))
+    sort = (call.params.get(sorting.field) if sorting else None) or spec.default_sort
+    descending = str((call.params.get(sorting.direction) if sorting else None) or "ASC").upper() == "DESC"
+    found, _ = call.state[collection].query(sort=sort, descending=descending)
+    matches = [r for r in found if keep is None or keep(r)]
+    paging = paging_style(action.decl.paging)
+    number, size = paging.window(call.params)
+    window = matches[(number - 1) * size:number * size]
+    shaped = [action.out(r, call) if collection == action.spec.name else spec.project(r) for r in window]
+    body, headers = paging.render(Page(shaped, len(matches), number, size, call.params, call.url))
     return Result(200, body, headers)
 
 
+@rules.rule()
 def search_customers(action: Action, call: Call) -> Result:
     """``POST .../customers/search``: the tenant's customers matching the body (see ``search``)."""
-    tenant = tenant_of(action, call)
+    tenant_of(call)
     criteria = Criteria(call.body if isinstance(call.body, dict) else {})
-    where = [Range.equal("tenantUid", tenant["tenantUid"])]
-    if criteria.scope == "CONTACT" and not criteria.empty:
-        customers = action.namespace["customers"]
+    if criteria.empty:
+        return _page(action, call, "customers", None)
+    if criteria.scope == "CONTACT":
+        customers = call.state["customers"]
         hits = set()
-        contacts, _ = action.namespace["contacts"].query(sort="customerUid", where=[Range.equal("tenantUid", tenant["tenantUid"])],
-                                                         copy=False)
-        for contact in contacts:
-            owner = customers.get(contact["customerUid"])
+        for contact in call.state["contacts"].records():
+            owner = customers.get(contact.get("customerUid"))
             if owner is not None and criteria.matches(contact, vat_source=owner):
-                hits.add(contact["customerUid"])
-        return _page(action, call, "customers", where, lambda r: r["customerUid"] in hits)
-    return _page(action, call, "customers", where, None if criteria.empty else criteria.matches)
+                hits.add(owner["customerUid"])
+        return _page(action, call, "customers", lambda r: r["customerUid"] in hits)
+    return _page(action, call, "customers", criteria.matches)
 
 
+@rules.rule()
 def search_customers_external(action: Action, call: Call) -> Result:
     """``POST .../customers/search/external``: the tenant's external register, only with an
     active EXTERNAL_CUSTOMER_SEARCH tenant extension (403 otherwise)."""
-    tenant = tenant_of(action, call)
+    tenant = tenant_of(call)
     if not any(e.get("extensionCode") == EXTERNAL_SEARCH and e.get("active") for e in tenant.get("extensions") or []):
         raise ApiError(403, f"Tenant {tenant['tenantUid']} has no active {EXTERNAL_SEARCH} extension: "
                             "external customer search is not available.", "forbidden")
     criteria = Criteria(call.body if isinstance(call.body, dict) else {})
-    where = [Range.equal("tenantUid", tenant["tenantUid"])]
-    return _page(action, call, "external_customers", where, None if criteria.empty else criteria.matches)
+    return _page(action, call, "external_customers", None if criteria.empty else criteria.matches)
 
 
 # -- contacts and groups ---------------------------------------------------------------------------
@@ -212,21 +188,23 @@ def _client_uid(action: Action, call: Call, record: Record, field: str) -> None:
     """A uid the client chose replaces the generated one; one in use is a 409."""
     chosen = (call.body or {}).get(field) if isinstance(call.body, dict) else None
     if chosen:
-        if chosen in action.collection:
+        if chosen in action.collection(call):
             raise action.conflict(field, f"{field} {chosen} is already in use.")
         record[field] = chosen
 
 
+@rules.before_save()
 def contact_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """A contact belongs to its customer's tenant; the display name follows the names."""
     if old is None:
         _client_uid(action, call, record, "customerContactUid")
-        owner = action.namespace["customers"].get(record.get("customerUid"))
+        owner = call.state["customers"].get(record.get("customerUid"))
         record["tenantUid"] = owner and owner.get("tenantUid")
     record["displayName"] = " ".join(p for p in (record.get("firstname"), record.get("lastname")) if p)
     return record
 
 
+@rules.before_save()
 def group_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
     """Who created and who last changed the group."""
     if old is None:
@@ -238,5 +216,8 @@ def group_before_save(action: Action, call: Call, record: Record, old: Record | 
     return record
 
 
+
 # fixture hooks (``finish:`` in fixtures/flowretail.yaml)
-from sparring.partners.flowretail.fixtures import fixture_contact, fixture_customer, fixture_external  # noqa: E402,F401
+rules.fixture()(fixtures.fixture_customer)
+rules.fixture()(fixtures.fixture_contact)
+rules.fixture()(fixtures.fixture_external)
