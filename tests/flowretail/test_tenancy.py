@@ -78,3 +78,16 @@ def test_permissions_reads_and_writes_need_access_deletes_backoffice(api):
                  *(f"/tenants/{A}/customers/{c['customerUid']}/contacts/{x['customerContactUid']}" for x in contacts[:1])]:
         assert "TENANT.BACKOFFICE" in pos.delete(path, 403).json()["message"]
     api.get(f"/tenants/{A}/customers/{c['customerUid']}")
+
+
+def test_each_tenant_is_its_own_namespace_seeded_with_its_own_records(api):
+    mine = {c["customerUid"] for c in api.customers(A)}
+    theirs = {c["customerUid"] for c in api.as_("b-pos").customers(B)}
+    assert len(mine) == len(theirs) == 30 and not mine & theirs
+    # a parallel job's copy (X-Sparring-Namespace) of tenant A: A's records, its own writes
+    job = {"X-Sparring-Namespace": "job-1", **api.headers_for()}
+    assert {c["customerUid"] for c in api.get(f"/tenants/{A}/customers", params={"pageSize": 500},
+                                              headers=job).json()["items"]} == mine
+    api.post(f"/tenants/{A}/customers", 201, json={"customerType": "PERSON", "firstname": "Jobb"}, headers=job)
+    assert len(api.customers(A)) == 30
+    assert api.get(f"/tenants/{A}/customers", headers=job).json()["paging"]["totalCount"] == 31
