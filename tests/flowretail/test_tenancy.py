@@ -91,3 +91,13 @@ def test_each_tenant_is_its_own_namespace_seeded_with_its_own_records(api):
     api.post(f"/tenants/{A}/customers", 201, json={"customerType": "PERSON", "firstname": "Jobb"}, headers=job)
     assert len(api.customers(A)) == 30
     assert api.get(f"/tenants/{A}/customers", headers=job).json()["paging"]["totalCount"] == 31
+
+
+def test_credentials_print_each_token_with_its_tenant(capsys):
+    from sparring.cli import main
+
+    assert main(["credentials", "flowretail"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    pos = next(line for line in lines if "flow-nordlys-pos" in line)
+    assert "tenant nordlys-retail" in pos and "TENANT.ACCESS" in pos and "BACKOFFICE" not in pos
+    assert any("flow-fjellsport-backoffice" in line and "tenant fjellsport" in line for line in lines)
