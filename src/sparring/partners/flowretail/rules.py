@@ -15,8 +15,8 @@ from sparring.engine.actions import Action, Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.paging import Page, paging_style
 from sparring.engine.registry import Rules
-from sparring.engine.store import Filter, Record
-from sparring.partners.flowretail import fixtures
+from sparring.engine.store import Record
+from sparring.partners.flowretail import fixture_hooks
 from sparring.partners.flowretail.norway import COUNTRY_CODES, organisation_number
 from sparring.partners.flowretail.search import Criteria
 
@@ -218,6 +218,6 @@ def group_before_save(action: Action, call: Call, record: Record, old: Record | 
 
 
 # fixture hooks (``finish:`` in fixtures/flowretail.yaml)
-rules.fixture()(fixtures.fixture_customer)
-rules.fixture()(fixtures.fixture_contact)
-rules.fixture()(fixtures.fixture_external)
+rules.fixture()(fixture_hooks.fixture_customer)
+rules.fixture()(fixture_hooks.fixture_contact)
+rules.fixture()(fixture_hooks.fixture_external)
