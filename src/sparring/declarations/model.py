@@ -135,6 +135,21 @@ class NestedDeclaration:
 
 
 @dataclass(frozen=True)
+class MatchDeclaration:
+    field: str  # the entry's field
+    to: str  # the child's field it is compared with
+    scope: str | None = None  # parent: only among this parent's children
+
+
+@dataclass(frozen=True)
+class NestedWriteDeclaration:
+    collection: str
+    link: str  # the child's field holding the parent's key
+    match: tuple[MatchDeclaration, ...] = ()
+    before_save: str | None = None
+
+
+@dataclass(frozen=True)
 class CollectionDeclaration:
     name: str
     key: str = "id"
@@ -153,6 +168,7 @@ class CollectionDeclaration:
     expand: t.Mapping[str, ExpansionDeclaration] = field(default_factory=lambda: EMPTY)
     embed: t.Mapping[str, ExpansionDeclaration] = field(default_factory=lambda: EMPTY)  # always shown; collection + where
     nested: t.Mapping[str, NestedDeclaration] = field(default_factory=lambda: EMPTY)
+    nested_writes: t.Mapping[str, NestedWriteDeclaration] = field(default_factory=lambda: EMPTY)
 
     @property
     def sort_field(self) -> str:
@@ -241,6 +257,7 @@ class PartnerDeclaration:
     namespace: NamespaceDeclaration = NamespaceDeclaration()
     envelope: EnvelopeDeclaration | None = None
     bind: tuple[BindingDeclaration, ...] = ()
+    case_insensitive_paths: bool = False  # routing: {case-insensitive: true}
     operations: t.Mapping[str, OperationDeclaration] = field(default_factory=lambda: EMPTY)  # by operationId, declared ones only
 
     @property
@@ -285,6 +302,8 @@ def parse_partner(spec: dict, name: str, source: str) -> PartnerDeclaration:
                 p.problems.append((json_path([*cpath, "expand", child, "from"]),
                                    f"{e.from_field!r} is not a field of references; declared: {', '.join(coll.references) or 'none'}"))
             p.declared(e.collection, collections, [*cpath, "expand", child, "collection"], "collection")
+        for f, w in coll.nested_writes.items():
+            p.declared(w.collection, collections, [*cpath, "nested-writes", f, "collection"], "collection")
         for child, e in coll.embed.items():
             p.declared(e.collection, collections, [*cpath, "embed", child, "collection"], "collection")
     operations: dict[str, OperationDeclaration] = {}
@@ -304,6 +323,7 @@ def parse_partner(spec: dict, name: str, source: str) -> PartnerDeclaration:
         contract=ContractDeclaration(tuple((top.get("contract") or {}).get("rule-refusals") or ())),
         namespace=NamespaceDeclaration(**{k.replace("-", "_"): v for k, v in (top.get("namespace") or {}).items()}),
         envelope=_envelope(p, top.get("envelope"), [*base, "envelope"]),
+        case_insensitive_paths=bool((top.get("routing") or {}).get("case-insensitive", False)),
         bind=tuple(BindingDeclaration(b["param"], b["binding"], int(b.get("status", 404))) for b in top.get("bind") or ()),
         operations=MappingProxyType(operations),
     )
@@ -385,6 +405,12 @@ def _collection(p: _Parse, name: str, raw: dict, path: list) -> CollectionDeclar
         embed=MappingProxyType({child: ExpansionDeclaration(None, e["collection"], e["where"])
                                 for child, e in (raw.get("embed") or {}).items()}),
         nested=MappingProxyType(nested),
+        nested_writes=MappingProxyType({
+            f: NestedWriteDeclaration(w["collection"], w["link"],
+                                      tuple(MatchDeclaration(m["field"], m.get("to", m["field"]), m.get("scope"))
+                                            for m in w.get("match") or ()),
+                                      w.get("before-save"))
+            for f, w in (raw.get("nested-writes") or {}).items()}),
     )
 
 

@@ -19,15 +19,16 @@ filter with ``min-param: P`` refuses a value earlier than parameter ``P`` (a dat
 from __future__ import annotations
 
 import typing as t
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sparring.engine import timestamps
+from sparring.engine import nested_writes, timestamps
 from sparring.engine.collections import CollectionSpec
 from sparring.engine.context import Call, Result
 from sparring.engine.errors import ApiError
 from sparring.engine.paging import Page, paging_style
 from sparring.engine.registry import ACTIONS, Rules
 from sparring.engine.store import Collection, Filter, Record
+from sparring.engine.store.journal import Journal
 
 if t.TYPE_CHECKING:
     from sparring.catalog import Operation, Partner
@@ -98,6 +99,8 @@ class Action:
         self.lookup = self.decl.lookup  # LookupDeclaration: param, field
         self.expand_param = self.decl.expand_param
         self.expand_body = self.decl.expand_body
+        # children the request body may carry (the collection's ``nested-writes``)
+        self.child_writes = nested_writes.for_action(self, ChildWrite) if self.spec is not None else None
 
     def collection(self, call: Call) -> Collection:
         """This operation's collection in the namespace the request acts on."""
@@ -138,9 +141,13 @@ class Action:
         return record
 
     def expansions(self, call: Call) -> list[str]:
-        """The declared children the request's expand parameter names (unknown names are ignored)."""
-        if not (self.expand_param or self.expand_body) or not self.spec.expand:
+        """The declared children the request's expand parameter names (unknown names are ignored),
+        and those the request wrote itself (nested writes)."""
+        if not self.spec.expand:
             return []
+        written = [f for f in self.child_writes.carried(call.body) if f in self.spec.expand] if self.child_writes else []
+        if not (self.expand_param or self.expand_body):
+            return written
         if self.expand_body:
             raw = call.body.get(self.expand_body) if isinstance(call.body, dict) else None
         else:
@@ -148,7 +155,8 @@ class Action:
         raw = raw or []
         names = [part.strip().lower() for item in (raw if isinstance(raw, list) else [raw])
                  for part in str(item).split(",")]
-        return [self.spec.expand_names[n] for n in dict.fromkeys(names) if n in self.spec.expand_names]
+        asked = [self.spec.expand_names[n] for n in dict.fromkeys(names) if n in self.spec.expand_names]
+        return asked + [f for f in written if f not in asked]
 
     def out(self, record: Record, call: Call, expand: list[str] | None = None) -> Record:
         """The record as the response shows it: projected, with its embedded children and the
@@ -217,7 +225,24 @@ class Action:
 
     def save(self, call: Call, record: Record, old: Record | None) -> Record:
         """Check references and uniqueness, then run the before-save hook, then store: a hook
-        (which may write other collections) only runs once the generic checks have passed."""
+        (which may write other collections) only runs once the generic checks have passed.
+        Children the body carries (nested writes) are written next, through an undo journal:
+        when one is refused, the whole request is undone."""
+        if self.child_writes is None or not self.child_writes.carried(call.body):
+            return self._store(call, record, old)
+        outermost = not isinstance(call.state, Journal)
+        if outermost:
+            call = replace(call, state=Journal(call.state))
+        try:
+            saved = self._store(call, record, old)
+            self.child_writes.write(call, saved, saved[self.spec.key])
+        except BaseException:
+            if outermost:
+                call.state.rollback()
+            raise
+        return saved
+
+    def _store(self, call: Call, record: Record, old: Record | None) -> Record:
         self.spec.number_nested(record, old)
         self.check_references(call, record, old)
         self.check_unique(call, record, None if old is None else old[self.spec.key])
@@ -232,7 +257,8 @@ class Action:
         false`` and validation answers 400 first."""
         if not isinstance(body, dict):
             return {}
-        owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand) | set(self.spec.embed)
+        owned = set(self.spec.server_owned) | self.spec.time_fields | set(self.spec.expand) | set(self.spec.embed) \
+            | set(self.spec.nested_writes)
         if self.expand_body:
             owned.add(self.expand_body)
         accepted = self.accepted
@@ -240,6 +266,11 @@ class Action:
 
     def __call__(self, call: Call) -> Result:
         raise NotImplementedError
+
+
+class ChildWrite(Action):
+    """Writes the entries of a parent's nested array (see ``engine/nested_writes.py``): an action
+    on the child collection, built from the entry's schema, that no route calls directly."""
 
 
 @ACTIONS.register("get")

@@ -19,7 +19,10 @@ Declarations a collection can add to its CRUD (all optional; see README "Declari
   request bodies never write them;
 - ``nested: {field: {key: id, server-owned: {...}, parent-field: f}}``: an array of sub-records
   whose entries get an id (``parent key * 1000 + n``; ids already on the record are kept), fixed
-  fields and their parent's key.
+  fields and their parent's key;
+- ``nested-writes: {field: {collection, link, match, before-save}}``: arrays of the request body
+  whose entries create, update or link records of another collection in the same request
+  (``engine/nested_writes.py``).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class CollectionSpec:
         self.embed = dict(decl.embed)  # name -> ExpansionDeclaration (collection, where): always shown
         self.expand_names = {name.lower(): name for name in self.expand}
         self.nested = dict(decl.nested)  # field -> NestedDeclaration
+        self.nested_writes = dict(decl.nested_writes)  # body array field -> NestedWriteDeclaration
         self.fields = [p for p in self.schema.get("properties", {}) if p not in self.expand and p not in self.embed] \
             if decl.project else None
         self.indexed = [*self.sortable, *self.unique, *decl.indexed,

@@ -27,6 +27,7 @@ from sparring.engine.dispatch import error_parts
 from sparring.engine.errors import ApiError
 from sparring.http.docs import DocsRoutes
 from sparring.http.endpoint import Engine
+from sparring.http import paths
 from sparring.http.errors import to_api_error
 from sparring.http.security import security_map
 from sparring.http.validation import VALIDATORS, RequestValidation
@@ -49,9 +50,10 @@ MIDDLEWARES = [
 ]
 
 
-def build(runtime: "Runtime", *, validate_responses: bool = False) -> ConnexionMiddleware:
+def build(runtime: "Runtime", *, validate_responses: bool = False) -> t.Any:
     """connexion as middleware around the engine, with every partner's API added and the
-    middleware stack (routes, validators, security handlers) built now, not on the first request."""
+    middleware stack (routes, validators, security handlers) built now, not on the first request;
+    in front of it, case-insensitive paths for the partners that declare them (``paths.py``)."""
     engine = Engine()
     middlewares = list(MIDDLEWARES)
     if validate_responses:
@@ -84,7 +86,7 @@ def build(runtime: "Runtime", *, validate_responses: bool = False) -> ConnexionM
                 name=served.partner.name,
             )
         app.app, app.middleware_stack = app._build_middleware_stack()
-    return app
+    return paths.wrap(app, [served.partner for served in runtime.served.values()])
 
 
 @contextlib.contextmanager

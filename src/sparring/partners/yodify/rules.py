@@ -82,8 +82,10 @@ def order_before_save(action: Action, call: Call, record: Record, old: Record | 
             item.setdefault("unit_of_measure", sku.get("unit_of_measure"))
         item.setdefault("quantity", 1)
         item.setdefault("price_per_unit", 0)
-        item.setdefault("add_ons", [])
         item["seller_price_per_unit"] = _money(item["price_per_unit"] * (record.get("exchange_rate") or 1))
+    old_items = {i.get("id"): i for i in (old or {}).get("items") or [] if isinstance(i, dict)}
+    for item in record.get("items") or []:
+        _item_add_ons(item, old_items.get(item.get("id")), record.get("exchange_rate") or 1)
     if bad:
         raise ApiError.validation(bad)
     if old is None:
@@ -102,9 +104,41 @@ def order_before_save(action: Action, call: Call, record: Record, old: Record | 
     return totals(record)
 
 
+def _item_add_ons(item: Record, old_item: Record | None, rate: float) -> None:
+    """An order item's add-ons (OrderItemAddOn): ids kept when the item already had them, else
+    ``item id * 100 + n``; one add-on per unit of the item unless a quantity is sent."""
+    known = {a.get("id") for a in (old_item or {}).get("add_ons") or [] if isinstance(a, dict)}
+    add_ons = [a for a in item.get("add_ons") or [] if isinstance(a, dict)]
+    taken: set = set()
+    for add_on in add_ons:
+        if add_on.get("id") in known and add_on["id"] not in taken:
+            taken.add(add_on["id"])
+        else:
+            add_on["id"] = None
+    next_id = item["id"] * 100 + 1
+    for add_on in add_ons:
+        if add_on["id"] is None:
+            while next_id in taken or next_id in known:
+                next_id += 1
+            add_on["id"] = next_id
+            taken.add(next_id)
+        add_on["object"] = "orderitem"  # sic: the vendor's example of an OrderItemAddOn
+        add_on.setdefault("add_on_id", 0)
+        for name in ("client_identifier", "model_number", "configuration"):
+            add_on.setdefault(name, None)
+        add_on.setdefault("quantity", item.get("quantity") or 1)
+        add_on.setdefault("price_per_unit", 0)
+        add_on["seller_price_per_unit"] = _money(add_on["price_per_unit"] * rate)
+        add_on.setdefault("items", [])
+    item["add_ons"] = add_ons
+
+
 def totals(order: Record) -> Record:
-    """Subtotal from the items; total = subtotal + freight + tax - discount; seller amounts by the rate."""
-    subtotal = sum((i.get("quantity") or 0) * (i.get("price_per_unit") or 0) for i in order.get("items") or [])
+    """Subtotal from the items and their add-ons; total = subtotal + freight + tax - discount;
+    seller amounts by the rate."""
+    subtotal = sum((i.get("quantity") or 0) * (i.get("price_per_unit") or 0)
+                   + sum((a.get("quantity") or 0) * (a.get("price_per_unit") or 0) for a in i.get("add_ons") or [])
+                   for i in order.get("items") or [])
     order["subtotal"] = _money(subtotal)
     for name in ("freight", "tax", "discount", "transaction_fee"):
         order[name] = _money(order.get(name) or 0)
@@ -162,11 +196,16 @@ def _eq(field: str, value: t.Any) -> Filter:
 
 # -- shipments -------------------------------------------------------------------------------------
 
+# An order's status once shipments exist; the status it had before the first one is kept on the
+# order (not shown) so that deleting every shipment gives it back.
+SHIPPED_STATES = {"Shipped", "PartiallyShipped"}
+
 
 @rules.before_save()
 def shipment_before_save(action: Action, call: Call, record: Record, old: Record | None) -> Record:
-    """Shipments of confirmed orders only; no items means every unshipped item; a null quantity
-    ships what remains; Tracked shipments need a known carrier (L7145, L19157-19166, L19225)."""
+    """Shipments of confirmed orders only; no items means every unshipped item and add-on; a null
+    quantity ships what remains; add-ons ship with their item; Tracked shipments need a known
+    carrier (L7145, L19157-19166, L19225, L19256)."""
     orders = call.state["orders"]
     order = orders.get(record["order_id"])
     if old is None and order.get("order_status") not in SHIPPABLE:
@@ -179,67 +218,137 @@ def shipment_before_save(action: Action, call: Call, record: Record, old: Record
             raise _invalid("carrier", "A Tracked shipment needs the name of a known carrier (GET /Carriers).")
     if record.get("address_id") is not None and record["address_id"] not in call.state["addresses"]:
         raise _invalid("address_id", f"No address has the id {record['address_id']}.")
-    requested = record.get("items")
-    if old is not None and (requested is None or requested == old.get("items")):
-        items = (old or {}).get("items") or []
+    body = call.body if isinstance(call.body, dict) else {}
+    if old is None or body.get("items") is not None:
+        record["items"], record["add_ons"] = _shipment_lines(call, order, body.get("items") or [], record["id"])
     else:
-        items = _shipment_items(action, call, order, requested or [], record.get("id"))
-    record["items"] = items
-    record.setdefault("add_ons", [])
+        record["items"], record["add_ons"] = old.get("items") or [], old.get("add_ons") or []
     record.setdefault("trackings", [])
     record.setdefault("status", "New")
     if old is None and record.get("shipped_date") is None:
         record["shipped_date"] = _now(action)
-    if old is None:
-        order["order_status"] = "Shipped" if _all_shipped(action, call, order, record) else "PartiallyShipped"
+    if _order_status_after(call, order, record["id"], record):
         orders.put(action.env.touch("orders", order))
     return record
 
 
-def _shipped_quantities(action: Action, call: Call, order_id: int, skip: int | None) -> dict[int, int]:
-    shipped: dict[int, int] = {}
+@rules.rule()
+def delete_shipment(action: Action, call: Call) -> Result:
+    """``DELETE /Shipments/{id}``: the shipment's items and add-ons are to be shipped again, and
+    the order's status follows: PartiallyShipped while other shipments remain, else the status it
+    had before its first shipment."""
+    shipment = action.find(call)
+    action.collection(call).remove(shipment["id"])
+    orders = call.state["orders"]
+    order = orders.get(shipment.get("order_id"))
+    if order is not None and _order_status_after(call, order, shipment["id"], None):
+        orders.put(order)
+    return Result(200, action.out(shipment, call))
+
+
+def _shipped(call: Call, order_id: int, skip: int | None) -> tuple[dict, dict]:
+    """Quantities shipped per order item and per order item add-on, leaving out shipment ``skip``."""
+    items: dict[int, int] = {}
+    add_ons: dict[int, int] = {}
     shipments, _ = call.state["shipments"].query(where=[_eq("order_id", order_id)], copy=False)
     for shipment in shipments:
-        if shipment.get("id") == skip:
-            continue
-        for item in shipment.get("items") or []:
-            shipped[item.get("order_item_id")] = shipped.get(item.get("order_item_id"), 0) + (item.get("quantity") or 0)
-    return shipped
+        if shipment.get("id") != skip:
+            _count(shipment, items, add_ons)
+    return items, add_ons
 
 
-def _shipment_items(action: Action, call: Call, order: Record, requested: list, shipment_id: int | None) -> list[Record]:
-    shipped = _shipped_quantities(action, call, order["id"], shipment_id)
+def _count(shipment: Record, items: dict, add_ons: dict) -> None:
+    for line in shipment.get("items") or []:
+        items[line.get("order_item_id")] = items.get(line.get("order_item_id"), 0) + (line.get("quantity") or 0)
+    for line in shipment.get("add_ons") or []:
+        key = line.get("order_item_add_on_id")
+        add_ons[key] = add_ons.get(key, 0) + (line.get("quantity") or 0)
+
+
+def _order_add_ons(order: Record) -> dict[int, tuple[int, Record]]:
+    """Order item add-on id -> (its order item's id, the add-on)."""
+    return {a.get("id"): (i.get("id"), a) for i in order.get("items") or [] for a in i.get("add_ons") or []}
+
+
+def _shipment_lines(call: Call, order: Record, requested: list, shipment_id: int) -> tuple[list, list]:
+    """The shipment's items and add-ons, checked against what remains to be shipped of the order."""
+    shipped_items, shipped_add_ons = _shipped(call, order["id"], shipment_id)
     by_id = {i.get("id"): i for i in order.get("items") or []}
-    remaining = {k: (i.get("quantity") or 0) - shipped.get(k, 0) for k, i in by_id.items()}
-    if not requested:
-        requested = [{"order_item_id": k} for k, left in remaining.items() if left > 0]
+    add_ons = _order_add_ons(order)
+    remaining = {k: (i.get("quantity") or 0) - shipped_items.get(k, 0) for k, i in by_id.items()}
+    remaining_add = {k: (a.get("quantity") or 0) - shipped_add_ons.get(k, 0) for k, (_, a) in add_ons.items()}
+    if not requested:  # everything that remains, add-ons included (L19160-19163)
+        requested = [{"order_item_id": k, "add_ons": [{"order_item_add_on_id": a} for a, (owner, _) in add_ons.items()
+                                                       if owner == k and remaining_add[a] > 0]}
+                     for k in by_id]
+        requested = [r for r in requested if remaining[r["order_item_id"]] > 0 or r["add_ons"]]
         if not requested:
             raise _invalid("items", "Every item of this order has been shipped already.")
-    items, bad = [], {}
-    base = (shipment_id or 0) * 1000
+    items: list[Record] = []
+    lines: list[Record] = []
+    bad: dict[str, list[str]] = {}
+    base = shipment_id * 1000
     for n, want in enumerate(requested):
         item_id = want.get("order_item_id")
         if item_id not in by_id:
             bad[f"items[{n}].order_item_id"] = [f"The order has no item {item_id}."]
             continue
+        wanted_add_ons = want.get("add_ons") or []
         quantity = want.get("quantity")
-        quantity = remaining[item_id] if quantity is None else quantity
-        if quantity < 1 or quantity > remaining[item_id]:
+        if quantity is None:
+            quantity = remaining[item_id]
+            if quantity < 1 and not wanted_add_ons:
+                bad[f"items[{n}].quantity"] = [f"Item {item_id} has been shipped in full."]
+                continue
+        elif quantity < 1 or quantity > remaining[item_id]:
             bad[f"items[{n}].quantity"] = [f"{remaining[item_id]} of item {item_id} remain to be shipped."]
             continue
-        remaining[item_id] -= quantity
-        items.append({"id": base + n + 1, "object": "shipmentitem", "order_item_id": item_id,
-                      "sku_id": by_id[item_id].get("sku_id"), "quantity": quantity})
+        for m, wanted in enumerate(wanted_add_ons):
+            add_on_id = wanted.get("order_item_add_on_id")
+            owner = add_ons.get(add_on_id)
+            where = f"items[{n}].add_ons[{m}]"
+            if owner is None or owner[0] != item_id:
+                bad[f"{where}.order_item_add_on_id"] = [f"Item {item_id} has no add-on {add_on_id}."]
+                continue
+            count = wanted.get("quantity")
+            count = remaining_add[add_on_id] if count is None else count
+            if count < 1 or count > remaining_add[add_on_id]:
+                bad[f"{where}.quantity"] = [f"{remaining_add[add_on_id]} of add-on {add_on_id} remain to be shipped."]
+                continue
+            remaining_add[add_on_id] -= count
+            lines.append({"id": base + 500 + len(lines) + 1, "object": "shipmentitem",  # sic, as the vendor's example
+                          "order_item_id": item_id, "order_item_add_on_id": add_on_id, "quantity": count})
+        if quantity > 0:
+            remaining[item_id] -= quantity
+            items.append({"id": base + len(items) + 1, "object": "shipmentitem", "order_item_id": item_id,
+                          "sku_id": by_id[item_id].get("sku_id"), "quantity": quantity})
     if bad:
         raise ApiError.validation(bad)
-    return items
+    return items, lines
 
 
-def _all_shipped(action: Action, call: Call, order: Record, new: Record) -> bool:
-    shipped = _shipped_quantities(action, call, order["id"], None)
-    for item in new.get("items") or []:
-        shipped[item["order_item_id"]] = shipped.get(item["order_item_id"], 0) + item["quantity"]
-    return all(shipped.get(i.get("id"), 0) >= (i.get("quantity") or 0) for i in order.get("items") or [])
+def _order_status_after(call: Call, order: Record, shipment_id: int, shipment: Record | None) -> bool:
+    """Set the order's status from its shipments once shipment ``shipment_id`` is saved as
+    ``shipment`` (None: deleted): Shipped when every item and add-on has shipped, PartiallyShipped
+    while some has, else the status it had before its first shipment. An order past shipping
+    (Complete, Received, refunds) keeps its status. True when the status changed."""
+    status = order.get("order_status")
+    if status not in SHIPPABLE | SHIPPED_STATES:
+        return False
+    items, add_ons = _shipped(call, order["id"], shipment_id)
+    if shipment is not None:
+        _count(shipment, items, add_ons)
+    if not any(items.values()) and not any(add_ons.values()):
+        if status not in SHIPPED_STATES:
+            return False
+        order["order_status"] = order.pop("confirmed_status", None) or "Processing"
+        return True
+    if status not in SHIPPED_STATES:
+        order["confirmed_status"] = status
+    done = all(items.get(i.get("id"), 0) >= (i.get("quantity") or 0) for i in order.get("items") or []) and \
+        all(add_ons.get(k, 0) >= (a.get("quantity") or 0) for k, (_, a) in _order_add_ons(order).items())
+    order["order_status"] = "Shipped" if done else "PartiallyShipped"
+    return True
 
 
 # -- quotes ----------------------------------------------------------------------------------------
@@ -469,8 +578,14 @@ def fixture_order(record: Record, fake: t.Any, namespace: t.Any) -> Record:
     record["ordered_date"] = record["created_on"]
     customer = namespace["customers"].get(record.get("customer_id")) or {}
     record["account_id"] = customer.get("account_id")
-    for item in record.get("items") or []:
+    for n, item in enumerate(record.get("items") or []):
         item["seller_price_per_unit"] = item.get("price_per_unit") or 0
+        if n == 0 and record["id"] % 4 == 0:  # every fourth order: an add-on on its first item (no randomness used)
+            price = _money((item.get("price_per_unit") or 0) * 0.1)
+            item["add_ons"] = [{"id": item["id"] * 100 + 1, "add_on_id": 1, "object": "orderitem", "client_identifier": None,
+                                "quantity": item.get("quantity") or 1, "model_number": "WARRANTY-2Y",
+                                "price_per_unit": price, "seller_price_per_unit": price,
+                                "configuration": None, "items": []}]
     totals(record)
     status = record.get("order_status")
     if status in ("Shipped", "PartiallyShipped", "Complete", "Received", "RefundRequested", "Refunded",
@@ -505,7 +620,10 @@ def _fixture_shipment(order: Record, fake: t.Any, namespace: t.Any, partial: boo
         "tracking_url": f"https://track.example.com/{carrier.get('slug', 'ups')}", "carrier": carrier.get("name"),
         "items": [{"id": sid * 1000 + n + 1, "object": "shipmentitem", "order_item_id": i["id"],
                    "sku_id": i.get("sku_id"), "quantity": qty[i["id"]]} for n, i in enumerate(chosen)],
-        "add_ons": [], "shipment_type": "Tracked", "created_on": order["created_on"], "trackings": [],
+        "add_ons": [{"id": sid * 1000 + 500 + n + 1, "object": "shipmentitem", "order_item_id": item_id,
+                     "order_item_add_on_id": a["id"], "quantity": min(a.get("quantity") or 0, qty[item_id])}
+                    for n, (item_id, a) in enumerate((i["id"], a) for i in chosen for a in i.get("add_ons") or [])],
+        "shipment_type": "Tracked", "created_on": order["created_on"], "trackings": [],
         "address_id": None, "status": "Delivered" if delivered else "InTransit",
     })
 
