@@ -64,6 +64,7 @@ class PartnerApi:
         self.partner: Partner = served.partner
         self.prefix = self.partner.prefix
         self.auth_info = served.partner.declarations.auth.describe()
+        self.clients = {c.client_id: c for c in served.partner.declarations.auth.clients}
         self.default_who = who or self.auth_info["clients"][0]["client_id"]
         self.seen: list[str] = []
         self._headers: dict[str, dict[str, str]] = {}
@@ -83,9 +84,32 @@ class PartnerApi:
             self._headers[who] = {"Authorization": f"Bearer {token}"}
         return dict(self._headers[who])
 
+    def credentials_for(self, method: str, path: str, who: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+        """(headers, query parameters) carrying a demo client's credentials to this operation: its
+        apiKey ``credentials`` where each scheme of the operation's security says (query or
+        header: Komet's token and X-ACCOUNT), else the Authorization header."""
+        declared = self.clients[who or self.default_who]
+        if not declared.credentials:
+            return self.headers_for(who), {}
+        op = operation_for(self.partner, method, self.prefix + path)
+        schemes = self.partner.spec.get("components", {}).get("securitySchemes", {})
+        headers: dict[str, str] = {}
+        params: dict[str, str] = {}
+        for name in (op.spec.get("security", self.partner.spec.get("security")) or [{}])[0]:
+            scheme = schemes[name]
+            value = declared.credentials.get(name, declared.credentials.get(scheme.get("name")))
+            if scheme.get("type") == "apiKey" and value is not None:
+                (params if scheme.get("in") == "query" else headers)[scheme["name"]] = value
+        return headers, params
+
     def call(self, method: str, path: str, status: int | None = None, *, who: str | None = None,
              conforms: bool = True, **kwargs: t.Any):
-        headers = kwargs.pop("headers") if "headers" in kwargs else self.headers_for(who)  # {}: no credentials
+        if "headers" in kwargs:  # headers={}: no credentials
+            headers = kwargs.pop("headers")
+        else:
+            headers, params = self.credentials_for(method, path, who)
+            if params:
+                kwargs["params"] = {**params, **(kwargs.get("params") or {})}
         r = self.client.request(method, self.prefix + path, headers=headers, **kwargs)
         if status is not None:
             assert r.status_code == status, (method, path, r.status_code, r.text[:500])

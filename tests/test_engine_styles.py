@@ -65,6 +65,13 @@ def test_status_zero_keeps_or_fixes_the_http_status():
     assert body == {"status": 0, "message": "The request is not valid. name: This field is required."}
 
 
+def test_status_zero_cuts_messages_to_the_documented_length():
+    long = ApiError.validation({"name": ["x" * 900]})
+    body = render("status-zero", long, max_message=500)[1]
+    assert len(body["message"]) == 500 and body["message"].endswith("...")
+    assert render("status-zero", MISSING, max_message=500)[1]["message"] == "The customer was not found."
+
+
 def test_no_body_statuses_and_media_type():
     style = style_named(ErrorsDeclaration("problem-details", no_body=frozenset({403}), media_type="application/json"))
     assert style.render(FORBIDDEN, "/x") is None and style.media_type == "application/json"

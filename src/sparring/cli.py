@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
 import sys
@@ -20,40 +21,65 @@ def _partners_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from sparring import running
     from sparring.app import create_app
+    from sparring.control.access import is_loopback, token_for
+    from sparring.http import server
 
-    _Server = _uvicorn_server()
-
-    app = create_app(args.partner, seed=args.seed)
-    base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
-    print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners")
+    sock = _bind(args.host, args.port)  # before anything is printed: a port in use is the first thing said
+    if sock is None:
+        return 2
+    admin_token = token_for(args.host, args.admin_token)
+    app = create_app(args.partner, seed=args.seed, strict=args.strict, admin_token=admin_token,
+                     read_timeout=args.read_timeout)
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    base = f"http://{'[' + shown_host + ']' if ':' in shown_host else shown_host}:{args.port}"
+    print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners"
+          + ("  (strict: undocumented input is refused)" if args.strict else ""))
     for name, served in app.runtime.served.items():
         partner = served.partner
         print(f"\n  {partner.title}  [{name}, {len(partner.operations)} operations]")
         print(f"    base URL    {base}{partner.prefix}")
         print(f"    Swagger UI  {base}{partner.prefix}/ui/")
         _print_credentials(partner.declarations.auth.describe(), base + partner.prefix, indent="    ")
+    if admin_token is not None:
+        print(f"\n  control API token  {admin_token}  (send Authorization: Bearer TOKEN to /__sparring/...)")
+    if not is_loopback(args.host):
+        print(f"\n  WARNING: listening on {args.host}, reachable from other machines. The demo credentials "
+              "above are published to anyone who can reach this port, in each partner's openapi.json and "
+              "Swagger UI; use sparring only with data you can show to them.")
     print(flush=True)
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
-                            access_log=args.access_log, lifespan="off")
-    _Server(config).run()  # returns on Ctrl-C or SIGTERM, after in-flight requests finish
+    record = running.announce(base)
+    try:
+        config = server.config(app, host=args.host, port=args.port, log_level=args.log_level,
+                               access_log=args.access_log, read_timeout=args.read_timeout,
+                               shutdown_timeout=args.shutdown_timeout)
+        server.Server(config).run(sockets=[sock])  # returns on Ctrl-C or SIGTERM
+    finally:
+        running.withdraw(record)
     print("sparring stopped", flush=True)
     return 0
 
 
-def _uvicorn_server():
-    import uvicorn
+def _bind(host: str, port: int):
+    """A listening socket on host:port, or None after saying why it cannot be had."""
+    import socket
 
-    class Server(uvicorn.Server):
-        """uvicorn re-raises SIGINT/SIGTERM after shutting down; a clean stop should exit 0."""
-
-        def handle_exit(self, sig, frame) -> None:
-            super().handle_exit(sig, frame)
-            self._captured_signals.clear()
-
-    return Server
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            print(f"sparring: port {port} on {host} is already in use (another sparring serve?). Stop that "
+                  f"server, or pick a free port: sparring serve --port {port + 1}", file=sys.stderr)
+        else:
+            print(f"sparring: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
@@ -66,9 +92,14 @@ def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
             rights = "permissions " + ",".join(client["permissions"])
         else:
             rights = "scopes " + (",".join(client.get("scopes") or []) or "none")
-        bound = "".join(f"  {k} {v}" for k, v in (client.get("bindings") or {}).items())
+        bound = ",".join(f"{k}={v}" for k, v in (client.get("bindings") or {}).items())
         scheme = f"  ({client['scheme']})" if client.get("scheme") else ""
-        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}{bound}{scheme}")
+        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}"
+              + (f"  bindings {bound}" if bound else "") + scheme)
+    for user in info.get("users") or []:  # users who log in (auth.users)
+        bound = ",".join(f"{k}={v}" for k, v in (user.get("bindings") or {}).items())
+        print(f"{indent}  user {user['username']:<13} password {user['password']:<21} "
+              f"permissions {','.join(user['permissions']) or 'none'}" + (f"  bindings {bound}" if bound else ""))
 
 
 def cmd_specs(args: argparse.Namespace) -> int:
@@ -79,11 +110,19 @@ def cmd_specs(args: argparse.Namespace) -> int:
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
+    from sparring import running
+
     partners = load_partners([args.partner_name] if args.partner_name else None)
+    if args.base_url:
+        base = args.base_url
+    elif args.port:
+        base = f"http://127.0.0.1:{args.port}"
+    else:  # the server running now, else where `sparring serve` listens by default
+        base = (running.base_urls() or [f"http://127.0.0.1:{DEFAULT_PORT}"])[-1]
     out = {}
     for partner in partners:
         info = partner.declarations.auth.describe()
-        base_url = args.base_url.rstrip("/") + partner.prefix
+        base_url = base.rstrip("/") + partner.prefix
         info = {"base_url": base_url, **info}
         if info.get("token_path"):
             info["token_url"] = base_url + info["token_path"]
@@ -120,6 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="fixture seed: the same seed gives the same data")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.add_argument("--no-access-log", dest="access_log", action="store_false", help="do not log every request")
+    serve.add_argument("--strict", action="store_true",
+                       help="refuse query parameters and body fields the spec does not document (default: ignore "
+                            "them, as the vendors' .NET model binding does)")
+    serve.add_argument("--admin-token", metavar="TOKEN",
+                       help="require this token on the control API (/__sparring/...); off loopback one is "
+                            "generated and printed when not given")
+    serve.add_argument("--read-timeout", type=float, default=30.0, metavar="SECONDS",
+                       help="close a connection whose request headers, or next body chunk, take longer (408)")
+    serve.add_argument("--shutdown-timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="on SIGTERM/Ctrl-C, wait this long for in-flight requests, then close them and exit")
     _partners_arg(serve)
     serve.set_defaults(func=cmd_serve)
 
@@ -130,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     creds = sub.add_parser("credentials", help="print the demo credentials of the partners")
     creds.add_argument("partner_name", nargs="?", metavar="PARTNER")
     creds.add_argument("--json", action="store_true", help="machine-readable output")
-    creds.add_argument("--base-url", default=f"http://127.0.0.1:{DEFAULT_PORT}", help="where sparring serve listens")
+    creds.add_argument("--base-url", help="where sparring serve listens (default: the server running now, "
+                                          f"else http://127.0.0.1:{DEFAULT_PORT})")
+    creds.add_argument("--port", type=int, help="the port sparring serve listens on, on 127.0.0.1")
     creds.set_defaults(func=cmd_credentials)
 
     decls = sub.add_parser("declarations", help="print the x-sparring declaration reference (Markdown, from the schema)")

@@ -99,5 +99,5 @@ def test_credentials_print_each_token_with_its_tenant(capsys):
     assert main(["credentials", "flowretail"]) == 0
     lines = capsys.readouterr().out.splitlines()
     pos = next(line for line in lines if "flow-nordlys-pos" in line)
-    assert "tenant nordlys-retail" in pos and "TENANT.ACCESS" in pos and "BACKOFFICE" not in pos
-    assert any("flow-fjellsport-backoffice" in line and "tenant fjellsport" in line for line in lines)
+    assert "bindings tenant=nordlys-retail" in pos and "TENANT.ACCESS" in pos and "BACKOFFICE" not in pos
+    assert any("flow-fjellsport-backoffice" in line and "tenant=fjellsport" in line for line in lines)

@@ -77,11 +77,16 @@ def token_path(spec: dict, auth: AuthDeclaration) -> str | None:
     the ``tokenUrl`` itself: a URL, or a path from the host (starting with ``//`` here)."""
     if auth.token_path:
         return auth.token_path
+    # a relative tokenUrl names sparring's own endpoint; a partner whose auth kind issues no
+    # tokens (fixed demo bearer tokens) keeps one only because OpenAPI requires it
+    relative_ok = auth.kind in ("none", "oauth2-client-credentials")
     for scheme in security_schemes(spec).values():
         url = (scheme.get("flows", {}).get("clientCredentials") or {}).get("tokenUrl")
         if url:
             if "://" in url:
                 return url
+            if not relative_ok:
+                continue
             server = urlsplit((spec.get("servers") or [{}])[0].get("url", "")).path.rstrip("/")
             return url[len(server):] if server and url.startswith(server + "/") else "/" + url if url.startswith("/") else url
     return None

@@ -32,6 +32,7 @@ from sparring.declarations.model import (
     SoftDeleteDeclaration,
     SortingDeclaration,
     TimestampsDeclaration,
+    UserDeclaration,
     parse_partner,
 )
 from sparring.declarations.registered import allowed_names
@@ -50,6 +51,6 @@ __all__ = [
     "AuthDeclaration", "BindingDeclaration", "ClientDeclaration", "CollectionDeclaration", "ContractDeclaration", "DeclarationError",
     "EnvelopeDeclaration", "ErrorsDeclaration", "ExpansionDeclaration", "FilterDeclaration", "LookupDeclaration",
     "NamespaceDeclaration", "NestedDeclaration", "NullValuesDeclaration", "OperationDeclaration", "PagingDeclaration",
-    "ParentDeclaration", "PartnerDeclaration", "SoftDeleteDeclaration", "SortingDeclaration", "TimestampsDeclaration",
+    "ParentDeclaration", "PartnerDeclaration", "SoftDeleteDeclaration", "SortingDeclaration", "TimestampsDeclaration", "UserDeclaration",
     "allowed_names", "check_document", "load", "parse_partner", "schema",
 ]

@@ -30,6 +30,7 @@ class ErrorsDeclaration:
     no_body: frozenset[int] = frozenset()
     media_type: str | None = None  # None: the style's own
     http_status: int | None = None  # None: each error's own status
+    max_message: int | None = None  # None: messages as long as they come (status-zero cuts them)
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,24 @@ class ClientDeclaration:
 
 
 @dataclass(frozen=True)
+class UserDeclaration:
+    """A demo user who logs in (``auth.users``): the keys a login issues carry these."""
+
+    username: str
+    password: str
+    permissions: frozenset[str] = frozenset()
+    bindings: t.Mapping[str, t.Any] = field(default_factory=lambda: EMPTY)
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class AuthDeclaration:
     kind: str = "none"
     token_path: str | None = None
     token_lifetime: int = 3600
     clients: tuple[ClientDeclaration, ...] = ()
+    users: tuple[UserDeclaration, ...] = ()
+    bound_keys: t.Mapping[str, str] = field(default_factory=lambda: EMPTY)  # apiKey parameter -> binding name
 
     @property
     def demo_client(self) -> ClientDeclaration | None:
@@ -75,6 +89,9 @@ class AuthDeclaration:
                 }
                 for c in self.clients
             ],
+            **({"users": [{"username": u.username, "password": u.password, "permissions": sorted(u.permissions),
+                           **({"bindings": dict(u.bindings)} if u.bindings else {}), "description": u.description}
+                          for u in self.users]} if self.users else {}),
         }
 
 
@@ -241,6 +258,7 @@ class OperationDeclaration:
     lookup: LookupDeclaration | None = None
     null_values: NullValuesDeclaration | None = None
     envelope: EnvelopeDeclaration | None = None
+    credential_body: str | None = None  # credential: {body: FIELD}: the token travels in the JSON body
 
 
 @dataclass(frozen=True)
@@ -340,7 +358,7 @@ def _errors(p: _Parse, raw: t.Any, path: list) -> ErrorsDeclaration:
         return ErrorsDeclaration(raw)
     p.registered("errors", raw["style"], [*path, "style"], "error style")
     return ErrorsDeclaration(raw["style"], frozenset(raw.get("no-body") or ()), raw.get("media-type"),
-                             raw.get("http-status"))
+                             raw.get("http-status"), raw.get("max-message"))
 
 
 def _auth(p: _Parse, raw: dict, path: list) -> AuthDeclaration:
@@ -360,7 +378,13 @@ def _auth(p: _Parse, raw: dict, path: list) -> AuthDeclaration:
         )
         for c in raw.get("clients") or ()
     )
-    return AuthDeclaration(kind, raw.get("token-path"), int(raw.get("token-lifetime", 3600)), clients)
+    users = tuple(
+        UserDeclaration(str(u["username"]), str(u["password"]), frozenset(str(x) for x in u.get("permissions") or ()),
+                        _frozen(u.get("bindings")), u.get("description", ""))
+        for u in raw.get("users") or ()
+    )
+    return AuthDeclaration(kind, raw.get("token-path"), int(raw.get("token-lifetime", 3600)), clients, users,
+                           _frozen(raw.get("bound-keys")))
 
 
 def _envelope(p: _Parse, raw: dict | None, path: list) -> EnvelopeDeclaration | None:
@@ -457,4 +481,5 @@ def _operation(p: _Parse, op: dict, method: str, path: str, collections: dict) -
         lookup=LookupDeclaration(**raw["lookup"]) if raw.get("lookup") else None,
         null_values=None if null_values is None else NullValuesDeclaration(null_values.get("param")),
         envelope=_envelope(p, raw.get("envelope"), [*where, "envelope"]),
+        credential_body=(raw.get("credential") or {}).get("body"),
     )

@@ -13,8 +13,9 @@ from sparring.declarations.check import schema
 from sparring.declarations.registered import KINDS, allowed_names
 
 # The declaration objects, in reading order: partner, its parts, then an operation and its parts.
-ORDER = ("partner", "errors", "auth", "client", "contract", "namespace", "envelope", "binding", "collection", "timestamps",
-         "soft-delete", "expansion", "embedded", "nested", "nested-write", "operation", "paging", "sorting", "filter", "parent", "lookup",
+ORDER = ("partner", "errors", "auth", "client", "user", "contract", "namespace", "envelope", "binding", "collection",
+         "timestamps", "soft-delete", "expansion", "embedded", "nested", "nested-write", "operation", "paging", "sorting",
+         "filter", "parent", "lookup",
          "null-values")
 
 # Which properties take a registered name, and of which kind (the schema cannot list them).

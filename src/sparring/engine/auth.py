@@ -72,6 +72,7 @@ class PartnerAuth:
         self.clients = {c.client_id: c for c in self.declaration.clients}
         self._callers = {c.client_id: caller_of(c) for c in self.declaration.clients}
         self._static = {c.token: c for c in self.clients.values() if c.token}
+        self._users = {u.username: u for u in self.declaration.users}
         self._verified: dict[str, tuple[ClientDeclaration, float]] = {}  # token -> (client, expiry): skip HMAC and JSON
         if self.shared is None:
             self.shared = {}
@@ -84,12 +85,15 @@ class PartnerAuth:
             value = self.shared.get(name)
             if value is None:
                 value = secrets.token_hex(32)
-                if hasattr(self.shared, "set"):
-                    self.shared.set(name, value)
-                else:
-                    self.shared[name] = value
+                self._remember(name, value)
             self._secret = bytes.fromhex(value)
         return self._secret
+
+    def _remember(self, name: str, value: str) -> None:
+        if hasattr(self.shared, "set"):
+            self.shared.set(name, value)
+        else:
+            self.shared[name] = value
 
     # -- tokens -----------------------------------------------------------------------------------
 
@@ -116,8 +120,40 @@ class PartnerAuth:
         if client is None:
             client = self._verify_jwt(token)
         if client is None:
-            return None
+            return self._logged_in(token)
         return {"sub": client.client_id, "scope": list(client.scopes), "caller": self._callers[client.client_id]}
+
+    # -- users who log in (auth.users) ------------------------------------------------------------
+
+    def login(self, username: t.Any, password: t.Any) -> str | None:
+        """An opaque key for a declared user whose password matches (None otherwise), valid from
+        then on. Keys live in the store's shared values, so every worker accepts them."""
+        user = self._users.get(str(username))
+        if user is None or not hmac.compare_digest(user.password.encode(), str(password or "").encode()):
+            return None
+        key = secrets.token_hex(13)  # 26 lowercase letters and digits
+        self._remember(f"login-key:{self.partner}:{key}", user.username)
+        return key
+
+    def _logged_in(self, key: str) -> dict | None:
+        if not self._users or not isinstance(key, str):
+            return None
+        user = self._users.get(self.shared.get(f"login-key:{self.partner}:{key}") or "")
+        if user is None:
+            return None
+        return {"sub": user.username, "scope": [], "caller": Caller(user.username, user.permissions, (), dict(user.bindings))}
+
+    # -- apiKey parameters that name a binding (auth.bound-keys) ----------------------------------
+
+    def check_bound_keys(self, caller: Caller | None, presented: t.Mapping[str, t.Any]) -> None:
+        """403 when a bound key (X-ACCOUNT) names another value than the caller's binding."""
+        if caller is None:
+            return
+        for name, value in presented.items():
+            binding = self.declaration.bound_keys.get(name)
+            bound = caller.bindings.get(binding) if binding else None
+            if bound is not None and str(value).strip() != str(bound):
+                raise ApiError(403, f"{name} {value} is not the one this credential belongs to.", "forbidden")
 
     def _verify_jwt(self, token: str) -> ClientDeclaration | None:
         known = self._verified.get(token)
@@ -192,5 +228,7 @@ class IssueToken:
         client_id, secret = basic if basic else (form.get("client_id"), form.get("client_secret"))
         client = self.env.auth.authenticate_client(client_id, secret)
         if client is None:
-            raise ApiError(401, "The client id or secret is not valid.", "unauthorized")
+            # RFC 6749 5.2: a failed client authentication names the scheme the client may use
+            raise ApiError(401, "The client id or secret is not valid.", "unauthorized",
+                           headers={"WWW-Authenticate": 'Basic realm="token"'})
         return Result(200, self.env.auth.issue(client), {"Cache-Control": "no-store"})

@@ -6,14 +6,20 @@ The offset lives in the store's shared values, so every worker on a shared store
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 import typing as t
 
 from sparring.engine.timestamps import UTC
 
-# The offset may move time anywhere in the calendar datetime can represent, and no further.
-EARLIEST = dt.datetime(1, 1, 2, tzinfo=UTC).timestamp()
-LATEST = dt.datetime(9999, 12, 30, tzinfo=UTC).timestamp()
+# The offset may move time from the Unix epoch to the start of year 9999: every timestamp style
+# can write those moments, and a year is left for lifetimes and expiries computed from "now".
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=UTC).timestamp()
+LATEST = dt.datetime(9999, 1, 1, tzinfo=UTC).timestamp()
+
+
+class ClockError(ValueError):
+    """An advance that is not a finite number or would leave the representable range."""
 
 
 class Clock:
@@ -31,7 +37,20 @@ class Clock:
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.time(), UTC)
 
+    def advance_range(self) -> tuple[float, float]:
+        """The smallest and largest advance (seconds) allowed now: they keep time in range."""
+        now = self.time()
+        return math.ceil(EARLIEST - now), math.floor(LATEST - now)
+
     def advance(self, seconds: float) -> None:
+        """Move time by ``seconds``; :class:`ClockError` for NaN, infinities and any advance that
+        would take time before 1970-01-01 or past 9999-01-01 (UTC)."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+            raise ClockError("advance must be a finite number of seconds")
+        low, high = self.advance_range()
+        if not low <= seconds <= high:
+            raise ClockError(f"advance must be between {low} and {high} seconds: time stays between "
+                             "1970-01-01T00:00:00Z and 9999-01-01T00:00:00Z")
         self._set(self.offset + seconds)
 
     def reset(self) -> None:

@@ -8,6 +8,7 @@ bindings, runs the action and wraps the answer in the partner's envelope.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import typing as t
 
@@ -49,6 +50,8 @@ class Handler:
         self.action = ACTIONS.get(operation.declaration.action)(operation, env)
         self.permissions = operation.declaration.permissions
         self.require = env.auth.require
+        self.token_info = env.auth.token_info
+        self.credential_body = operation.declaration.credential_body
         self.envelope = envelope_
         names = set(operation.path_params) | {p["name"] for p in operation.spec.get("parameters", [])}
         for media in (operation.spec.get("requestBody") or {}).get("content", {}).values():
@@ -56,6 +59,8 @@ class Handler:
         self.bindings = [b for b in bindings if b.param in names]
 
     def __call__(self, call: Call) -> Result:
+        if self.credential_body:
+            self._caller_from_body(call)
         caller = call.caller
         self.require(caller, self.permissions)
         if caller is not None:
@@ -71,6 +76,17 @@ class Handler:
         if result.body is not None and 200 <= result.status < 300:
             result.body = self.envelope.wrap(result.body)
         return result
+
+    def _caller_from_body(self, call: Call) -> None:
+        """``credential: {body: FIELD}``: the caller is whoever the token in that body field
+        belongs to; a missing or unknown token is a 401, as a bad header or query token is."""
+        token = call.body.get(self.credential_body) if isinstance(call.body, dict) else None
+        info = self.token_info(token) if isinstance(token, str) and token else None
+        if info is None:
+            raise ApiError(401, f"The {self.credential_body} in the request body is missing or not valid.",
+                           "unauthorized")
+        if call.context is not None:
+            call.context = dataclasses.replace(call.context, caller=info["caller"])
 
 
 class Dispatcher:

@@ -68,6 +68,7 @@ class ErrorStyle:
     media_type = "application/json"
     no_body: frozenset[int] = frozenset()
     fixed_status: int | None = None
+    max_message: int | None = None
 
     def status(self, error: ApiError) -> int:
         return self.fixed_status or error.status
@@ -161,24 +162,28 @@ class MessageErrors(ErrorStyle):
 @ERRORS.register("status-zero")
 class StatusZero(ErrorStyle):
     """``{status: 0, message}``: a vendor that reports failure in the body (Komet). The HTTP status
-    is the error's own unless the declaration fixes one (``http-status: 200``)."""
+    is the error's own unless the declaration fixes one (``http-status: 200``); ``max-message``
+    cuts messages to the length the vendor documents (a validation message quotes what was sent)."""
 
     def body(self, error: ApiError, instance: str) -> dict:
         message = error.message
         if error.details:
             message += " " + " ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.details.items())
+        if self.max_message and len(message) > self.max_message:
+            message = message[:self.max_message - 3] + "..."
         return {"status": 0, "message": message}
 
 
 def style_named(declaration: "ErrorsDeclaration | str") -> ErrorStyle:
     """The error style a partner declares (``errors``: a name, or ``{style, no-body, media-type,
-    http-status}``)."""
+    http-status, max-message}``)."""
     if isinstance(declaration, str):
         declaration = ErrorsDeclaration(declaration)
     style = ERRORS.get(declaration.style)()
     style.no_body = declaration.no_body
     style.media_type = declaration.media_type or style.media_type
     style.fixed_status = declaration.http_status
+    style.max_message = declaration.max_message
     return style
 
 

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 
 from sparring.engine.dispatch import error_parts
 from sparring.engine.errors import ApiError
-from sparring.http.docs import DocsRoutes
+from sparring.http.docs import DOCS_ALLOW, DocsRoutes, swagger_ui_options
 from sparring.http.endpoint import Engine
 from sparring.http import paths
 from sparring.http.errors import to_api_error
@@ -50,10 +50,13 @@ MIDDLEWARES = [
 ]
 
 
-def build(runtime: "Runtime", *, validate_responses: bool = False) -> t.Any:
+def build(runtime: "Runtime", *, validate_responses: bool = False, strict: bool = False) -> t.Any:
     """connexion as middleware around the engine, with every partner's API added and the
     middleware stack (routes, validators, security handlers) built now, not on the first request;
-    in front of it, case-insensitive paths for the partners that declare them (``paths.py``)."""
+    in front of it, case-insensitive paths for the partners that declare them (``paths.py``).
+
+    ``strict``: refuse query parameters and body fields the spec does not name (``leniency.py``);
+    by default they are ignored and recorded as deviations."""
     engine = Engine()
     middlewares = list(MIDDLEWARES)
     if validate_responses:
@@ -61,9 +64,16 @@ def build(runtime: "Runtime", *, validate_responses: bool = False) -> t.Any:
     app = ConnexionMiddleware(engine, import_name=__name__, middlewares=middlewares,
                               swagger_ui_options=SwaggerUIOptions(swagger_ui=True))
 
+    docs = tuple(f"{s.partner.prefix}/{name}" for s in runtime.served.values() for name in ("ui", "openapi."))
+
+    def allow(path: str) -> str | None:
+        return runtime.allow_header(path) or (DOCS_ALLOW if path.startswith(docs) else None)
+
     def handle_error(request, exc: Exception):
         path = request.url.path
-        error = to_api_error(exc, runtime.allow_header, path)
+        served = runtime.partner_for(path)
+        bearer = served is None or served.partner.declarations.auth.kind != "api-key"
+        error = to_api_error(exc, allow, path, bearer=bearer)
         status, media_type, body = error_parts(error, runtime.style_for(path), path)
         return ConnexionResponse(status_code=status, mimetype=media_type, content_type=media_type, body=body,
                                  headers=error.headers, is_streamed=False)
@@ -79,11 +89,12 @@ def build(runtime: "Runtime", *, validate_responses: bool = False) -> t.Any:
                 served.partner.spec,
                 base_path=prefix,
                 resolver=engine.resolver(prefix),
-                strict_validation=True,
+                strict_validation=strict,
                 validate_responses=validate_responses,
                 validator_map=VALIDATORS,
-                security_map=security_map(served.env.auth.token_info),
+                security_map=security_map(served.env.auth.token_info, served.env.auth.declaration.bound_keys),
                 name=served.partner.name,
+                swagger_ui_options=swagger_ui_options(served.partner.spec),
             )
         app.app, app.middleware_stack = app._build_middleware_stack()
     return paths.wrap(app, [served.partner for served in runtime.served.values()])

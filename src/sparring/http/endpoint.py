@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from sparring.engine.context import Call, RequestContext, Result
 from sparring.engine.dispatch import Dispatcher, Handler, error_parts, json_bytes
 from sparring.engine.errors import ApiError, ErrorStyle
+from sparring.http.security import BOUND_KEY
 from sparring.http.validation import PARSED_BODY, PARSED_PARAMS
 
 log = logging.getLogger("sparring.http")
@@ -34,6 +35,8 @@ def render(result: Result) -> Response:
 
 
 def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
+    if error.status == 401 and "WWW-Authenticate" not in error.headers:  # RFC 9110 15.5.2: a 401 names a scheme
+        error.headers["WWW-Authenticate"] = "Bearer"
     status, media_type, body = error_parts(error, style, instance)
     return Response(body, status, error.headers, media_type=media_type)
 
@@ -74,6 +77,7 @@ class Endpoint:
             params = self._params(request)
             token_info = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
             caller = _caller(token_info)
+            self.dispatcher.env.auth.check_bound_keys(caller, _bound_keys(token_info))
             namespace, seed_scope = self.dispatcher.namespace_for(params, request.headers, caller)
             call = Call(
                 params=params,
@@ -137,6 +141,13 @@ def _caller(token_info: t.Any) -> t.Any:
         if isinstance(info, dict) and "caller" in info:
             return info["caller"]
     return None
+
+
+def _bound_keys(token_info: t.Any) -> dict[str, t.Any]:
+    """The bound keys (``auth.bound-keys``) the request presented, by parameter name."""
+    infos = [token_info] if isinstance(token_info, dict) and BOUND_KEY in token_info else \
+        [i for i in (token_info.values() if isinstance(token_info, dict) else ()) if isinstance(i, dict)]
+    return dict(i[BOUND_KEY] for i in infos if BOUND_KEY in i)
 
 
 async def _multipart(request: Request) -> dict[str, t.Any]:

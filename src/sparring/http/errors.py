@@ -23,9 +23,10 @@ _MESSAGES = {
 }
 
 
-def to_api_error(exc: Exception, allow: t.Callable[[str], str | None], path: str) -> ApiError:
+def to_api_error(exc: Exception, allow: t.Callable[[str], str | None], path: str, *, bearer: bool = True) -> ApiError:
     """The :class:`ApiError` for an exception raised in front of the engine; ``allow(path)`` gives
-    the Allow header of a 405."""
+    the Allow header of a 405; ``bearer``: the partner takes bearer tokens (else API keys, which
+    have no ``WWW-Authenticate`` scheme)."""
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, FieldErrors):
@@ -37,7 +38,10 @@ def to_api_error(exc: Exception, allow: t.Callable[[str], str | None], path: str
     if isinstance(exc, HTTPException):  # connexion's problems are starlette HTTPExceptions
         status = exc.status_code
         if isinstance(exc, InvalidCredential):
-            message = "The bearer token is not valid or has expired."
+            message = "The bearer token is not valid or has expired." if bearer else \
+                "The authentication token is not valid."
+        elif status == 401 and not bearer:
+            message = "An authentication token is required."
         else:
             message = _MESSAGES.get(status) or str(getattr(exc, "detail", "") or "") or "The request was not accepted."
         error = ApiError(status, message)
@@ -45,7 +49,7 @@ def to_api_error(exc: Exception, allow: t.Callable[[str], str | None], path: str
             allowed = allow(path)
             if allowed:
                 error.headers["Allow"] = allowed
-        elif status == 401:
+        elif status == 401 and bearer:
             error.headers["WWW-Authenticate"] = "Bearer"
         return error
     logging.getLogger("sparring").exception("unhandled error on %s", path, exc_info=exc)

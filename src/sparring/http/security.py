@@ -33,8 +33,15 @@ class _Direct:
         return check
 
 
-def security_map(token_info: t.Callable[[str], dict | None]) -> dict[str, type]:
-    """Security handler classes that check credentials with ``token_info``, for ``add_api(security_map=...)``."""
+BOUND_KEY = "bound-key"  # what a bound key's check hands on: {"bound-key": (parameter name, value)}
+
+
+def security_map(token_info: t.Callable[[str], dict | None], bound_keys: t.Collection[str] = ()) -> dict[str, type]:
+    """Security handler classes that check credentials with ``token_info``, for ``add_api(security_map=...)``.
+
+    An apiKey parameter in ``bound_keys`` (``auth.bound-keys``: X-ACCOUNT) is no credential: any
+    value passes here and is handed on, and the endpoint compares it with the caller's binding.
+    """
 
     class OAuth(_Direct, OAuthSecurityHandler):
         def get_tokeninfo_func(self, security_definition: dict) -> t.Callable:
@@ -46,6 +53,9 @@ def security_map(token_info: t.Callable[[str], dict | None]) -> dict[str, type]:
 
     class ApiKey(_Direct, ApiKeySecurityHandler):
         def _resolve_func(self, security_scheme: dict) -> t.Callable:
+            name = security_scheme.get("name")
+            if name in bound_keys:
+                return lambda value: {BOUND_KEY: (name, value)}
             return token_info
 
     return {"oauth2": OAuth, "bearer": Bearer, "apiKey": ApiKey}

@@ -29,6 +29,9 @@ from python_multipart.exceptions import FormParserError
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
+from sparring.http import leniency
+from sparring.http.limits import BodyProblem, parse_json
+
 Details = dict[str, list[str]]
 
 # scope["extensions"] keys under which validation leaves what it parsed, for the engine to reuse:
@@ -52,15 +55,35 @@ class MissingBody(BadRequestProblem):
     """An operation that requires a body got none."""
 
 
-class _BodyRequired:
-    """Reports a missing required body as :class:`MissingBody` (connexion raises a bare 400)."""
+class _BodyReading:
+    """connexion's ``wrap_receive``, less two faults: a chunked body (``Transfer-Encoding``, no
+    ``Content-Length``) is read, not taken for an absent one, and a missing required body is a
+    :class:`MissingBody` (connexion raises a bare 400)."""
 
     async def wrap_receive(self, receive: t.Any, *, scope: Scope) -> t.Any:
         headers = Headers(scope=scope)
-        length = headers.get("content-length", "0").strip()
-        if self._required and (not length.isdigit() or not int(length)) and self._schema.get("default") is None:
-            raise MissingBody(detail="A request body is required.")
-        return await super().wrap_receive(receive, scope=scope)
+        length = headers.get("content-length", "").strip()
+        streamed = "transfer-encoding" in headers and not length
+        if not streamed and (not length.isdigit() or not int(length)):
+            body = self._schema.get("default")
+            if body is None and self._required:
+                raise MissingBody(detail="A request body is required.")
+            receive, scope = self._insert_body(receive, body=body, scope=scope)
+        messages = []
+
+        async def stream() -> t.AsyncGenerator[bytes, None]:
+            more_body = True
+            while more_body:
+                message = await receive()
+                messages.append(message)
+                more_body = message.get("more_body", False)
+                yield message.get("body", b"")
+            yield b""
+
+        body = await self._parse(stream(), scope=scope)
+        if not (body is None and self._nullable):
+            self._validate(body)
+        return self._insert_messages(receive, messages=messages), scope
 
 
 # -- OpenAPI 3.0 schema -> JSON Schema ----------------------------------------------------------
@@ -105,15 +128,18 @@ def to_json_schema(schema: t.Any) -> t.Any:
     return out
 
 
-_compiled: dict[int, tuple[t.Any, jsonschema_rs.Draft4Validator]] = {}
+_compiled: dict[tuple[int, bool], tuple[t.Any, jsonschema_rs.Draft4Validator]] = {}
 
 
-def compiled(schema: dict) -> jsonschema_rs.Draft4Validator:
-    """The validator for this schema object, compiled on first use and kept for the process."""
-    entry = _compiled.get(id(schema))
+def compiled(schema: dict, closed: bool = False) -> jsonschema_rs.Draft4Validator:
+    """The validator for this schema object, compiled on first use and kept for the process;
+    ``closed``: object schemas refuse fields they do not name (``leniency.closed``)."""
+    entry = _compiled.get((id(schema), closed))
     if entry is None or entry[0] is not schema:
-        entry = (schema, jsonschema_rs.Draft4Validator(to_json_schema(schema), validate_formats=True))
-        _compiled[id(schema)] = entry
+        json_schema = to_json_schema(schema)
+        entry = (schema, jsonschema_rs.Draft4Validator(leniency.closed(json_schema) if closed else json_schema,
+                                                       validate_formats=True))
+        _compiled[(id(schema), closed)] = entry
     return entry[1]
 
 
@@ -143,46 +169,57 @@ def collect(validator: jsonschema_rs.Draft4Validator, instance: t.Any, prefix: s
 # -- connexion validators ---------------------------------------------------------------------
 
 
-class BodyValidator(_BodyRequired, JSONRequestBodyValidator):
+class BodyValidator(_BodyReading, JSONRequestBodyValidator):
     """JSON bodies: refuses bad encodings and bad JSON as 400 and reports every invalid field."""
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
+            if self._required:
+                raise MissingBody(detail="A request body is required.")
             return None
         try:
-            body = json.loads(raw.decode(self._encoding))
+            body = parse_json(raw, self._encoding)
             if b"\\ud" in raw.lower():  # an escaped surrogate: fine only as half of a pair
                 json.dumps(body, ensure_ascii=False).encode("utf-8")
-            scope.setdefault("extensions", {})[PARSED_BODY] = body
-            return body
+        except BodyProblem as exc:
+            raise MalformedBody(detail=exc.message) from None
         except UnicodeEncodeError:
             raise MalformedBody(detail="The request body holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF).") from None
-        except (UnicodeDecodeError, LookupError):
-            raise MalformedBody(detail=f"The request body is not valid {self._encoding} text.") from None
-        except json.JSONDecodeError as exc:
-            raise MalformedBody(detail=f"The request body is not valid JSON: {exc}.") from None
-        except RecursionError:
-            raise MalformedBody(detail="The request body nests too deeply.") from None
+        if not self._strict_validation:
+            body = leniency.drop_unknown(compiled(self._schema, closed=True), body, scope)
+        scope.setdefault("extensions", {})[PARSED_BODY] = body
+        return body
 
     def _validate(self, body: t.Any) -> None:
         if body is None and not self._nullable:
             raise FieldErrors({"body": ["A request body is required."]})
-        details = collect(compiled(self._schema), body)
+        details = collect(compiled(self._schema, closed=self._strict_validation), body)
         if details:
             raise FieldErrors(details)
 
 
-class FormValidator(_BodyRequired, FormDataValidator):
+class FormValidator(_BodyReading, FormDataValidator):
     """Form bodies: the same per-field report as JSON bodies."""
 
-    def _validate_params_strictly(self, data: dict) -> None:
-        extra = sorted(set(data) - set(self._schema.get("properties", {})))
-        if extra:
-            raise FieldErrors({name: ["This field is not known."] for name in extra})
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        try:
+            data = await super()._parse(stream, scope=scope)
+        except MultiPartException as exc:  # more than MAX_FORM_FIELDS fields or files
+            raise MalformedBody(detail=f"The form body could not be read: {exc}") from None
+        if not self._strict_validation:
+            for name in self._unknown(data):
+                leniency.record(scope, "body", name, "This field is not documented; ignored.")
+        return data
+
+    def _unknown(self, data: t.Any) -> list[str]:
+        if not isinstance(data, dict) or "properties" not in self._schema:
+            return []
+        return sorted(set(data) - set(self._schema["properties"]))
 
     def _validate(self, body: t.Any) -> None:
-        details = collect(compiled(self._schema), body)
+        details = {name: ["This field is not documented."] for name in self._unknown(body)} if self._strict_validation else {}
+        details.update(collect(compiled(self._schema), body))
         if details:
             raise FieldErrors(details)
 
@@ -212,10 +249,12 @@ class ParamValidator(ParameterValidator):
         # the engine reads the parsed parameters from here instead of parsing the URL again
         scope.setdefault("extensions", {})[PARSED_PARAMS] = (query, path)
         details: Details = {}
-        if self.strict_validation:
-            spec = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
-            for name in sorted(set(request.query_params.keys()) - spec):
-                details[name] = ["This query parameter is not known."]
+        spec = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
+        for name in sorted(set(request.query_params.keys()) - spec):
+            if self.strict_validation:
+                details[name] = ["This query parameter is not documented."]
+            else:
+                leniency.record(scope, "query", name, "This query parameter is not documented; ignored.")
         sources = {"query": query, "path": path}
         for location, params in self.parameters.items():
             if location not in sources:
