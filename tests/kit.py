@@ -133,8 +133,51 @@ class PartnerApi:
         return self.call("DELETE", path, status, **kw)
 
 
+# partner -> operationId -> the test folders (tests/<folder>/) whose tests it answered with a 2xx
+# during this session; read by the operation-coverage check (tests/operation_coverage.py), which
+# also keeps CURRENT_FOLDER, the folder of the test running now.
+CALLED: dict[str, dict[str, set[str | None]]] = {}
+CURRENT_FOLDER: str | None = None
+
+
+def _operation_or_none(partner: Partner, method: str, path: str):
+    try:
+        return operation_for(partner, method, path)
+    except AssertionError:
+        rest = path[len(partner.prefix):].split("?")[0].lower()
+        for op in partner.operations.values():  # a path the vendor matches case-insensitively
+            pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path.lower())) + "$"
+            if op.method == method.lower() and re.match(pattern, rest):
+                return op
+        return None
+
+
+def record_call(app: t.Any, response) -> None:
+    """Note which operation answered this response, when it succeeded."""
+    runtime = getattr(app, "runtime", None)
+    if runtime is None or not 200 <= response.status_code < 300:
+        return
+    path = response.request.url.path
+    for name, served in runtime.served.items():
+        prefix = served.partner.prefix
+        if path == prefix or path.startswith(prefix + "/"):
+            op = _operation_or_none(served.partner, response.request.method, path)
+            if op is not None:
+                CALLED.setdefault(name, {}).setdefault(op.id, set()).add(CURRENT_FOLDER)
+            return
+
+
+class RecordingClient(TestClient):
+    """A test client that records which partner operations answered it successfully."""
+
+    def request(self, method: str, url: t.Any, *args: t.Any, **kwargs: t.Any):
+        response = super().request(method, url, *args, **kwargs)
+        record_call(self.app, response)
+        return response
+
+
 def fresh(app: t.Any, seed: int = 0) -> TestClient:
-    """A test client on freshly seeded data and a clock back at real time."""
+    """A (recording) test client on freshly seeded data and a clock back at real time."""
     app.runtime.reset(seed)
     app.runtime.clock.reset()
-    return TestClient(app)
+    return RecordingClient(app)

@@ -1,5 +1,5 @@
 """Engine declarations no shipped partner exercises end to end, through a test-only spec
-(tests/specs/workshop.yaml): caller bindings on parameters and body fields, several permissions,
+(tests/engine_specs/workshop.yaml): caller bindings on parameters and body fields, several permissions,
 embedded children deleted with their parent, the `present` filter, the `data` envelope with
 Laravel errors."""
 
@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from sparring.app import create_app
 from sparring.catalog import load_partner
 
-SPEC = Path(__file__).parent / "specs" / "workshop.yaml"
+SPEC = Path(__file__).parent / "engine_specs" / "workshop.yaml"
 
 
 def bearer(who: str) -> dict[str, str]:

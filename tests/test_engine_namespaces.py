@@ -12,7 +12,7 @@ from inventorypro_kit import token
 from sparring.app import create_app
 from sparring.catalog import load_partner
 
-SPEC = Path(__file__).parent / "specs" / "notebook.yaml"
+SPEC = Path(__file__).parent / "engine_specs" / "notebook.yaml"
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
-"""Broken targets for negative controls: sparring's InventoryPro with one deliberately broken piece.
+"""Broken targets for negative controls: sparring's InventoryPro or Yodify with one deliberately
+broken piece.
 
-Each is the real app behind a small ASGI wrapper that breaks exactly one promise of the spec, so
-that ``sparring fuzz`` must report exactly that failure. ``serve(app)`` runs one on a free port.
+Each is the real app behind a small ASGI wrapper that breaks exactly one promise of the spec (or,
+for a broken business rule, the real app with that one rule replaced), so that ``sparring fuzz``
+must report exactly that failure. ``serve(app)`` runs one on a free port.
 """
 
 from __future__ import annotations
@@ -16,17 +18,21 @@ from sparring.app import create_app
 
 PREFIX = "/inventorypro/api/v1"
 CUSTOMER = re.compile(rf"^{re.escape(PREFIX)}/Customer/(?!All$)[^/]+$")
+YODIFY = "/yodify/api/v1"
 
 
 class Wrapper:
     """Passes everything to the sparring app; subclasses break one thing. Admin routes stay intact."""
 
+    partner = "inventorypro"
+    prefix = PREFIX
+
     def __init__(self) -> None:
-        self.app = create_app(["inventorypro"], seed=0)
+        self.app = create_app([self.partner], seed=0)
         self.runtime = self.app.runtime
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(PREFIX):
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
             await self.handle(scope, receive, send)
         else:
             await self.app(scope, receive, send)
@@ -111,11 +117,62 @@ class LosesEmail(Wrapper):
         await _send(send, status, headers, body)
 
 
+class MiscountsTotalHeader(Wrapper):
+    """GET /Customer/All sends ``X-Total-Count: many``; the spec documents an integer there."""
+
+    async def handle(self, scope, receive, send) -> None:
+        if scope["method"] != "GET" or scope["path"] != f"{PREFIX}/Customer/All":
+            return await self.app(scope, receive, send)
+        status, headers, body = await _buffered(self.app, scope, receive)
+        headers = [(k, b"many" if k.lower() == b"x-total-count" else v) for k, v in headers]
+        await _send(send, status, headers, body)
+
+
+class YodifyBareAccountsList(Wrapper):
+    """Yodify's GET /Accounts answers the bare array of accounts instead of its list object
+    (``{object: "list", data, has_more, ...}``): the wrong envelope."""
+
+    partner = "yodify"
+    prefix = YODIFY
+
+    async def handle(self, scope, receive, send) -> None:
+        if scope["method"] != "GET" or scope["path"] != f"{YODIFY}/Accounts":
+            return await self.app(scope, receive, send)
+        status, headers, body = await _buffered(self.app, scope, receive)
+        if status == 200:
+            body = json.dumps(json.loads(body)["data"]).encode()
+        await _send(send, status, headers, body)
+
+
+class YodifyBrokenRule(Wrapper):
+    """Yodify's stock adjustment rule (PUT /SKUs/AdjustInventory/{id}) with a bug: it stores the
+    SKU's stock as text, so its answer breaks the Sku schema (inventory is an integer)."""
+
+    partner = "yodify"
+    prefix = YODIFY
+
+    def __init__(self) -> None:
+        super().__init__()
+        action = self.runtime.served["yodify"].dispatcher.handlers["putSKUsAdjustInventoryById"].action
+        rule = action.function
+
+        def broken(action, call):
+            result = rule(action, call)
+            if isinstance(result.body, dict) and "inventory" in result.body:
+                result.body = {**result.body, "inventory": str(result.body["inventory"])}
+            return result
+
+        action.function = broken
+
+
 CONTROLS: dict[str, type[Wrapper]] = {
     "ignores-auth": IgnoresAuth,
     "delete-keeps": DeleteKeeps,
     "crashes-on-large-pages": CrashesOnLargePages,
     "loses-email": LosesEmail,
+    "miscounts-total-header": MiscountsTotalHeader,
+    "yodify-bare-accounts-list": YodifyBareAccountsList,
+    "yodify-broken-rule": YodifyBrokenRule,
 }
 
 

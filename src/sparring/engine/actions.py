@@ -28,7 +28,7 @@ from sparring.engine.errors import ApiError
 from sparring.engine.paging import Page, paging_style
 from sparring.engine.registry import ACTIONS, Rules
 from sparring.engine.store import Collection, Filter, Record
-from sparring.engine.store.journal import Journal
+from sparring.engine.store.undo import UndoLog
 
 if t.TYPE_CHECKING:
     from sparring.catalog import Operation, Partner
@@ -226,13 +226,13 @@ class Action:
     def save(self, call: Call, record: Record, old: Record | None) -> Record:
         """Check references and uniqueness, then run the before-save hook, then store: a hook
         (which may write other collections) only runs once the generic checks have passed.
-        Children the body carries (nested writes) are written next, through an undo journal:
+        Children the body carries (nested writes) are written next, through an undo log:
         when one is refused, the whole request is undone."""
         if self.child_writes is None or not self.child_writes.carried(call.body):
             return self._store(call, record, old)
-        outermost = not isinstance(call.state, Journal)
+        outermost = not isinstance(call.state, UndoLog)
         if outermost:
-            call = replace(call, state=Journal(call.state))
+            call = replace(call, state=UndoLog(call.state))
         try:
             saved = self._store(call, record, old)
             self.child_writes.write(call, saved, saved[self.spec.key])

@@ -21,7 +21,7 @@ always the parent's key, whatever the entry says. Children the request does not 
 
 Children are written after the parent (they need its key) through the same checks as any write:
 references, uniqueness, fields fixed after creation, the child's own nested writes and its
-before-save rule. The request goes through an undo journal, so when any entry is refused
+before-save rule. The request goes through an undo log (store/undo.py), so when any entry is refused
 nothing of it stays; the 400 names every refused field by its place (``accounts[1].name``).
 """
 

@@ -1,10 +1,10 @@
-"""An undo journal over a namespace: a write that spans several records and collections is kept
+"""An undo log over a namespace: a write that spans several records and collections is kept
 or undone as a whole.
 
 A namespace's ``transaction()`` keeps other requests out but does not roll back, so an action
 normally checks everything before it writes. A write that creates children once its parent
-exists (nested writes) cannot check everything first; it writes through a :class:`Journal`
-instead, and :meth:`Journal.rollback` puts every record it touched back as it was. It uses only
+exists (nested writes) cannot check everything first; it writes through a :class:`UndoLog`
+instead, and :meth:`UndoLog.rollback` puts every record it touched back as it was. It uses only
 the store protocol (``get``, ``put``, ``remove``), so it works on any backend.
 """
 
@@ -15,8 +15,8 @@ import typing as t
 from sparring.engine.store import Record
 
 
-class JournaledCollection:
-    """A collection whose writes are recorded in the journal before they happen."""
+class UndoableCollection:
+    """A collection whose writes are recorded in the undo log before they happen."""
 
     def __init__(self, base: t.Any, log: list[tuple[t.Any, t.Any, Record | None]]) -> None:
         self._base = base
@@ -41,18 +41,18 @@ class JournaledCollection:
         return self._base.remove(pk)
 
 
-class Journal:
+class UndoLog:
     """A namespace seen through an undo log (use it as ``call.state`` for the writes to guard)."""
 
     def __init__(self, namespace: t.Any) -> None:
         self.namespace = namespace
         self._log: list[tuple[t.Any, t.Any, Record | None]] = []
-        self._views: dict[str, JournaledCollection] = {}
+        self._views: dict[str, UndoableCollection] = {}
 
-    def __getitem__(self, name: str) -> JournaledCollection:
+    def __getitem__(self, name: str) -> UndoableCollection:
         view = self._views.get(name)
         if view is None:
-            view = self._views[name] = JournaledCollection(self.namespace[name], self._log)
+            view = self._views[name] = UndoableCollection(self.namespace[name], self._log)
         return view
 
     def __contains__(self, name: str) -> bool:
@@ -62,7 +62,7 @@ class Journal:
         return getattr(self.namespace, name)
 
     def rollback(self) -> None:
-        """Every record written through the journal back as it was, newest write first."""
+        """Every record written through the log back as it was, newest write first."""
         while self._log:
             collection, pk, old = self._log.pop()
             if old is None:
