@@ -62,7 +62,8 @@ def assert_vendor_error(response, status: int, path: str, says: str | None = Non
         assert body["status"] == status and body["title"]
         text = body.get("detail", "")
     else:  # the control API
-        text = body["error"]
+        assert body["status"] == status and body["title"]  # problem+json, as every control error
+        text = body["detail"]
     if says:
         assert says in text, text
 

@@ -46,7 +46,7 @@ def test_control_routes_need_the_admin_token(server, method, path):
     headers = {"Content-Type": "application/json"} if body else {}
     for refused in ({}, {"Authorization": "Bearer wrong"}, {"X-Sparring-Admin-Token": TOKEN[:-1]}):
         r = send(server, method, path, {**headers, **refused}, body)
-        assert r.status == 401 and "admin token" in r.json()["error"]
+        assert r.status == 401 and "admin token" in r.json()["detail"]
         assert r.headers["www-authenticate"].startswith("Bearer")
     assert send(server, "GET", "/__sparring/clock", {"Authorization": f"Bearer {TOKEN}"}).json()["offset_seconds"] == 0
     for accepted in ({"Authorization": f"Bearer {TOKEN}"}, {"X-Sparring-Admin-Token": TOKEN}):

@@ -1,7 +1,9 @@
 """Composes the one ASGI app that serves every partner, each under its own prefix.
 
-Outermost first: the request size limit, the ``/__sparring`` control API, then the HTTP adapter
-(connexion: routing, security, validation; ``http/``) around the engine, which runs each
+Outermost first: the ``/__sparring`` control API (``control/``: who may call it, ``access.py``;
+its bodies under the same limits as partners'); for partner paths the journal and the fault
+injection (``control/journal.py``, ``control/faults.py``), the request size limit, then the HTTP
+adapter (connexion: routing, security, validation; ``http/``) around the engine, which runs each
 operation's declared action against the store (``engine/``).
 """
 
@@ -9,69 +11,102 @@ from __future__ import annotations
 
 import typing as t
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sparring import control
 from sparring.catalog import Partner, SpecError, load_partners
+from sparring.control import PREFIX, Control
 from sparring.control.access import AdminAccess
+from sparring.control.common import problem
+from sparring.control.state import StateFile
 from sparring.engine.errors import ApiError
+from sparring.engine.store.memory import MemoryStore
 from sparring.http import adapter
 from sparring.http.endpoint import render_error
 from sparring.http.leniency import DEVIATIONS
 from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large
 from sparring.runtime import Runtime
 
-__all__ = ["MAX_BODY_BYTES", "Sparring", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "MAX_STATE_BYTES", "Sparring", "create_app"]
+
+# A state import (POST /__sparring/state) carries a whole partner's data; every other body, partner
+# or control, is held to MAX_BODY_BYTES.
+MAX_STATE_BYTES = 16 * 1024 * 1024
 
 
-class Sparring:
-    """The outermost ASGI app: the body limits (for control routes too), control routes, then
-    the partners."""
+class Partners:
+    """The partner APIs behind the body size limit and read timeout, errors in the partner's shape."""
 
-    def __init__(self, runtime: Runtime, inner: ASGIApp, admin_token: str | None = None,
-                 read_timeout: float | None = None) -> None:
+    def __init__(self, runtime: Runtime, inner: ASGIApp, read_timeout: float | None = None) -> None:
         self.runtime = runtime
         self.inner = inner
         self.read_timeout = read_timeout
-        self.control = control.routes(runtime, AdminAccess(admin_token))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            # made here, so every copy of the scope further in shares them: what lenient mode
-            # accepted although the docs do not allow it (http/leniency.py), for the journal
-            scope.setdefault("extensions", {}).setdefault(DEVIATIONS, [])
             path = scope["path"]
-            is_control = path == "/" or path.startswith(control.PREFIX)
             length = declared_length(scope)
             if length is not None and length > MAX_BODY_BYTES:
-                return await self._error(too_large(), is_control, scope, receive, send)
+                return await render_error(too_large(), self.runtime.style_for(path), path)(scope, receive, send)
             receive = limited(receive, self.read_timeout)
-            if is_control:
-                try:
-                    return await self.control(scope, receive, send)
-                except ApiError as error:  # the body limits, raised while a control route reads
-                    return await self._error(error, True, scope, receive, send)
         await self.inner(scope, receive, send)
 
-    async def _error(self, error: ApiError, is_control: bool, scope: Scope, receive: Receive, send: Send) -> None:
-        """An error in the partner's shape, or in the control API's (``{"error": message}``)."""
-        path = scope["path"]
-        if is_control:
-            response = JSONResponse({"error": error.message}, error.status, error.headers)
-        else:
-            response = render_error(error, self.runtime.style_for(path), path)
-        await response(scope, receive, send)
+
+class Sparring:
+    """The outermost ASGI app: control routes, else journal and faults in front of the partners."""
+
+    def __init__(self, runtime: Runtime, inner: ASGIApp, *, admin_token: str | None = None,
+                 read_timeout: float | None = None, journal_capacity: int | None = None,
+                 state_file: StateFile | None = None) -> None:
+        self.runtime = runtime
+        self.inner = inner
+        self.read_timeout = read_timeout
+        self.access = AdminAccess(admin_token)
+        options = {"journal_capacity": journal_capacity} if journal_capacity else {}
+        self.control = Control(runtime, state_file=state_file, **options)
+        self.pipeline = self.control.wrap(Partners(runtime, inner, read_timeout))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            if path == "/" or path.startswith(PREFIX):
+                return await self._control(scope, receive, send)
+            # made here, so every copy of the scope further in shares it: what lenient mode
+            # accepted although the docs do not allow it (http/leniency.py), for the journal
+            scope.setdefault("extensions", {}).setdefault(DEVIATIONS, [])
+        await self.pipeline(scope, receive, send)
+
+    async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = self.access.refusal(Request(scope))
+        if refusal is not None:
+            return await refusal(scope, receive, send)
+        limit = MAX_STATE_BYTES if scope["path"].startswith(f"{PREFIX}/state") else MAX_BODY_BYTES
+        length = declared_length(scope)
+        if length is not None and length > limit:
+            return await problem(413, too_large(limit).message)(scope, receive, send)
+        try:
+            await self.control.router(scope, limited(receive, self.read_timeout, limit), send)
+        except ApiError as error:  # the body limits, raised while a control route reads
+            await problem(error.status, error.message)(scope, receive, send)
+
+    def swap(self, other: "Sparring") -> None:
+        """Serve another build's partners (a reload) keeping this app's journal, faults and coverage."""
+        self.runtime, self.inner = other.runtime, other.inner
+        self.control.rebind(other.runtime, Partners(other.runtime, other.inner, self.read_timeout))
 
 
 def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *, seed: int = 0,
                validate_responses: bool = False, store: t.Any = None, strict: bool = False,
-               admin_token: str | None = None, read_timeout: float | None = None) -> Sparring:
+               admin_token: str | None = None, read_timeout: float | None = None,
+               max_namespaces: int | None = None, max_records: int | None = None,
+               journal_capacity: int | None = None, state_file: StateFile | None = None) -> Sparring:
     """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``.
 
-    ``strict``: refuse input the specs do not document instead of ignoring it (``http/leniency.py``);
-    ``admin_token``: what the control API requires (``control/access.py``; None: open);
-    ``read_timeout``: seconds a client may pause while sending a body (``http/limits.py``)."""
+    ``strict``: refuse what the partner's docs do not allow instead of accepting and recording it;
+    ``admin_token``: the control API then needs it (``control/access.py``); ``max_namespaces`` and
+    ``max_records`` cap the memory store; ``state_file`` is where ``POST /__sparring/state/save``
+    writes (loading it is the caller's: ``state_file.load(app.runtime)``).
+    """
     loaded = [p for p in partners or [] if isinstance(p, Partner)]
     names = [p for p in partners or [] if isinstance(p, str)]
     if names or not loaded:
@@ -80,5 +115,9 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
         if names and spec_only:
             raise SpecError(f"{', '.join(spec_only)}: no operation declares an x-sparring action yet (spec only)")
         loaded += [p for p in found if p.servable]
+    if store is None:
+        store = MemoryStore(max_namespaces=max_namespaces, max_records=max_records)
     runtime = Runtime(loaded, seed, store)
-    return Sparring(runtime, adapter.build(runtime, validate_responses=validate_responses, strict=strict), admin_token, read_timeout)
+    return Sparring(runtime, adapter.build(runtime, validate_responses=validate_responses, strict=strict),
+                    admin_token=admin_token, read_timeout=read_timeout, journal_capacity=journal_capacity,
+                    state_file=state_file)

@@ -26,15 +26,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sparring.control.access import is_loopback, token_for
     from sparring.http import server
 
+    from sparring.control.state import StateFile, StateFileError
+
     sock = _bind(args.host, args.port)  # before anything is printed: a port in use is the first thing said
     if sock is None:
         return 2
     admin_token = token_for(args.host, args.admin_token)
-    app = create_app(args.partner, seed=args.seed, strict=args.strict, admin_token=admin_token,
-                     read_timeout=args.read_timeout)
+    state_file = StateFile(args.state) if args.state else None
+
+    def build():
+        return create_app(args.partner, seed=args.seed, strict=args.strict, admin_token=admin_token,
+                          read_timeout=args.read_timeout, max_namespaces=args.max_namespaces,
+                          max_records=args.max_records, journal_capacity=args.journal_size, state_file=state_file)
+
+    app = build()
+    if state_file is not None:
+        try:
+            loaded = state_file.load(app.runtime)
+        except StateFileError as exc:
+            print(f"sparring: {exc}", file=sys.stderr)
+            return 2
+        print(f"state: {state_file.path} " + ("loaded (" + ", ".join(f"{p}: {len(n)} namespace(s)" for p, n in loaded.items())
+                                            + ")" if loaded is not None else "does not exist yet; written on shutdown"))
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     base = f"http://{'[' + shown_host + ']' if ':' in shown_host else shown_host}:{args.port}"
-    print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners"
+    print(f"sparring {__version__}: seed {args.seed}, admin at {base}/__sparring/partners, "
+          f"control API docs at {base}/__sparring/ui/"
           + ("  (strict: undocumented input is refused)" if args.strict else ""))
     for name, served in app.runtime.served.items():
         partner = served.partner
@@ -49,14 +66,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "above are published to anyone who can reach this port, in each partner's openapi.json and "
               "Swagger UI; use sparring only with data you can show to them.")
     print(flush=True)
+    reloader = None
+    if args.reload:
+        from sparring.reload import Reloader
+
+        reloader = Reloader(app, build, say=lambda line: print(line, flush=True)).start()
+    sweeper = None
+    if args.drop_idle_after:
+        from sparring.control.namespaces import IdleSweeper
+
+        sweeper = IdleSweeper(lambda: app.runtime.store, args.drop_idle_after,
+                              say=lambda line: print(line, flush=True)).start()
     record = running.announce(base)
     try:
         config = server.config(app, host=args.host, port=args.port, log_level=args.log_level,
                                access_log=args.access_log, read_timeout=args.read_timeout,
                                shutdown_timeout=args.shutdown_timeout)
-        server.Server(config).run(sockets=[sock])  # returns on Ctrl-C or SIGTERM
+        uvicorn_server = server.Server(config)
+        uvicorn_server.run(sockets=[sock])  # returns on Ctrl-C or SIGTERM
     finally:
         running.withdraw(record)
+        for helper in (reloader, sweeper):
+            if helper is not None:
+                helper.stop()
+    if state_file is not None and uvicorn_server.started:
+        print(f"state: saved to {state_file.save(app.runtime)}", flush=True)
     print("sparring stopped", flush=True)
     return 0
 
@@ -169,6 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="close a connection whose request headers, or next body chunk, take longer (408)")
     serve.add_argument("--shutdown-timeout", type=float, default=5.0, metavar="SECONDS",
                        help="on SIGTERM/Ctrl-C, wait this long for in-flight requests, then close them and exit")
+    serve.add_argument("--state", metavar="FILE", help="load the state from FILE at start (refused if corrupt or "
+                       "incompatible), write it atomically on shutdown and on POST /__sparring/state/save")
+    serve.add_argument("--reload", action="store_true", help="pick up changed spec and fixture files without a restart")
+    serve.add_argument("--max-namespaces", type=int, metavar="N", help="cap on namespaces, all partners together")
+    serve.add_argument("--max-records", type=int, metavar="N", help="cap on the records of one namespace")
+    serve.add_argument("--drop-idle-after", type=float, metavar="SECONDS",
+                       help="drop namespaces no request used for this long (they start again from seeded data)")
+    serve.add_argument("--journal-size", type=int, default=None, metavar="N",
+                       help="journal entries kept (oldest dropped first; default 2000)")
     _partners_arg(serve)
     serve.set_defaults(func=cmd_serve)
 
@@ -191,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, help_text in (
         ("fuzz", "sparring.contract", "contract checks and schema fuzzing against sparring or any deployment"),
         ("reconstruct", "sparring.reconstruct", "turn a vendor's rendered API reference into an OpenAPI spec"),
+        ("coverage", "sparring.coverage_cli", "operations a running sparring saw called; --fail-under for CI"),
     ):
         delegate = importlib.import_module(module)  # light: each defers its heavy imports to main()
         command = sub.add_parser(name, help=help_text, description=help_text)

@@ -43,7 +43,9 @@ Every schemathesis check runs; curl commands in the report reproduce each failur
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("partner", metavar="PARTNER", help="a partner in spec/ (see `sparring specs`)")
+    parser.add_argument("partner", metavar="PARTNER",
+                        help="a partner in spec/ (see `sparring specs`), a spec file's path, or `control` "
+                             "(sparring's own control API; with --url, its base: ORIGIN/__sparring)")
     where = parser.add_argument_group("target")
     where.add_argument("--url", metavar="BASE_URL", help="fuzz the deployment at this base URL instead of sparring in-process")
     where.add_argument("--reset-url", metavar="URL",
@@ -108,18 +110,43 @@ def _phases(text: str) -> tuple[str, ...]:
     return phases
 
 
+CONTROL = "control"
+
+
+def _spec(partner: str):
+    """A partner by name, the control API's own document (``control``), or a spec file by path."""
+    from pathlib import Path
+
+    from sparring.catalog import load_partner, load_partners
+
+    if partner == CONTROL:
+        from sparring.control.docs import DOCUMENT
+
+        loaded = load_partner(DOCUMENT)
+        loaded.name = CONTROL
+        return loaded
+    if partner.endswith((".yaml", ".yml", ".json")) and Path(partner).is_file():
+        return load_partner(Path(partner))
+    return load_partners([partner])[0]
+
+
+def _control_app():
+    from sparring.app import create_app
+
+    return create_app()
+
+
 def prepare(partner: str, *, url: str | None = None, reset_url: str | None = None, token: str | None = None,
             client_id: str | None = None, client_secret: str | None = None, api_keys: t.Sequence[str] = (),
             basic: str | None = None, headers: t.Sequence[str] = (), no_auth: bool = False,
             max_examples: int = DEFAULT_MAX_EXAMPLES, seed: int = 0, phases: t.Sequence[str] = PHASES,
             include: t.Sequence[str] = (), exclude: t.Sequence[str] = (), request_timeout: float = 10.0):
     """(partner, target, credentials, settings) for a run; raises on bad options or failed auth."""
-    from sparring.catalog import load_partners
     from sparring.contract.auth import AuthOptions, resolve
     from sparring.contract.runner import Settings
     from sparring.contract.target import InProcess, Remote
 
-    loaded = load_partners([partner])[0]
+    loaded = _spec(partner)
     if url:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"--url wants an http(s) base URL, got {url!r}")
@@ -127,10 +154,10 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
     else:
         if reset_url:
             raise ValueError("--reset-url goes with --url; in-process runs reset the app directly")
-        if not loaded.servable:
+        if not loaded.servable and partner != CONTROL:
             raise ValueError(f"{loaded.name} is spec only (no x-sparring actions yet): sparring does not serve it; "
                              "fuzz a deployment with --url")
-        target = InProcess(loaded)
+        target = InProcess(loaded, app=_control_app() if partner == CONTROL else None)
     options = AuthOptions(token, client_id, client_secret, basic, list(api_keys), list(headers), no_auth)
     creds = resolve(loaded.spec, loaded.declarations.auth, options, target.post_form, target.base_url, target.repro_base_url)
     settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout)

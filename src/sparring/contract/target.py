@@ -22,10 +22,10 @@ class InProcess:
 
     kind = "in-process"
 
-    def __init__(self, partner: t.Any, seed: int = 0) -> None:
+    def __init__(self, partner: t.Any, seed: int = 0, app: t.Any = None) -> None:
         from sparring.app import create_app
 
-        self.app = create_app([partner], seed=seed)
+        self.app = app if app is not None else create_app([partner], seed=seed)
         self.seed = seed
         self.prefix = partner.prefix
         self.base_url = IN_PROCESS_HOST + self.prefix

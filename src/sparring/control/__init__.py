@@ -1,137 +1,63 @@
-"""``/__sparring``: what a test harness or a demo needs besides the partner APIs.
+"""``/__sparring``: the control API a test harness drives sparring with, one module per concern.
 
-- ``GET /`` and ``GET /__sparring/partners``: the partners served, their base and docs URLs.
-- ``GET /__sparring/health``: liveness.
-- ``POST /__sparring/reset`` (optional ``{"seed": N}``): back to freshly seeded data, and the
-  clock back to real time.
-- ``POST /__sparring/clock`` ``{"advance": SECONDS}``: move server time on (token expiry ...);
-  ``GET`` tells the current server time.
+- ``basics``: partner index, health, reset (everything, a partner or a namespace), the clock;
+- ``namespaces``: which namespaces exist, their caps, dropping idle ones;
+- ``journal``: every partner request with its outcome (and the middleware that writes it);
+- ``faults``: latency, errors, drops, broken bodies, rate limits (and the middleware applying them);
+- ``coverage``: operations and statuses exercised, as JSON and HTML;
+- ``state``: export and import of a partner's state, and the ``--state`` file;
+- ``docs``: the control API's own OpenAPI document (``openapi.yaml``) and Swagger UI.
 
-Who may call them: ``access.py``. Bodies get the partner routes' limits (``http/limits.py``).
-`GET /` answers a small HTML page to a browser, JSON to anything else.
+Requests flow: control routes, else journal, faults, then the partners (``app.py``).
 """
 
 from __future__ import annotations
 
-import html
 import typing as t
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route, Router
+from starlette.routing import Router
+from starlette.types import ASGIApp
 
-from sparring.control.access import AdminAccess
-from sparring.engine.clock import ClockError
-from sparring.http.limits import BodyProblem, parse_json
+from sparring.control import basics, coverage, docs, faults, journal, namespaces, state
+from sparring.control.common import PREFIX, Operations, problem
 
 if t.TYPE_CHECKING:
     from sparring.runtime import Runtime
 
-PREFIX = "/__sparring"
+__all__ = ["PREFIX", "Control"]
 
 
-class BadBody(Exception):
-    def __init__(self, message: str) -> None:
-        self.message = message
+class Control:
+    """The control API and what it keeps besides the store: journal, faults, coverage, state file."""
+
+    def __init__(self, runtime: "Runtime", *, journal_capacity: int = journal.DEFAULT_CAPACITY,
+                 state_file: state.StateFile | None = None) -> None:
+        self.runtime = runtime
+        self.operations = Operations(runtime)
+        self.journal = journal.Journal(journal_capacity)
+        self.coverage = coverage.Coverage()
+        self.faults = faults.Faults(runtime)
+        self.state_file = state_file
+        routes = []
+        for module in (basics, namespaces, journal, faults, coverage, state, docs):
+            routes += module.routes(self)
+        self.router = Router(routes, default=_not_found)
+
+    def wrap(self, partners: ASGIApp) -> ASGIApp:
+        """The partner apps behind the journal (outermost, so it sees injected faults) and faults."""
+        self.fault_layer = faults.FaultMiddleware(partners, self.faults, self.operations)
+        self.journal_layer = journal.JournalMiddleware(self.fault_layer, self.journal, self.coverage, self.operations)
+        return self.journal_layer
+
+    def rebind(self, runtime: "Runtime", partners: ASGIApp) -> None:
+        """After a reload: the same journal, faults and coverage, in front of the new partners."""
+        self.runtime = runtime
+        self.faults.runtime = runtime
+        self.operations = self.fault_layer.operations = self.journal_layer.operations = Operations(runtime)
+        self.fault_layer.app = partners
 
 
-def routes(runtime: "Runtime", access: AdminAccess | None = None) -> Router:
-    access = access or AdminAccess()
-
-    def guarded(endpoint: t.Callable) -> t.Callable:
-        async def run(request: Request) -> Response:
-            refusal = access.refusal(request)
-            if refusal is not None:
-                return refusal
-            try:
-                result = endpoint(request)
-                return await result if hasattr(result, "__await__") else result
-            except BadBody as exc:
-                return JSONResponse({"error": exc.message}, 400)
-        return run
-
-    def index(request: Request) -> Response:
-        if "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(_index_html(partners_of(request)))
-        return JSONResponse(partners_of(request))
-
-    def partners(request: Request) -> JSONResponse:
-        return JSONResponse(partners_of(request))
-
-    def partners_of(request: Request) -> dict:
-        base = str(request.base_url).rstrip("/")
-        return {
-            "seed": runtime.seed,
-            "partners": [
-                {
-                    "name": name,
-                    "title": s.partner.title,
-                    "base_url": base + s.partner.prefix,
-                    "docs_url": f"{base}{s.partner.prefix}/ui/",
-                    "openapi_url": f"{base}{s.partner.prefix}/openapi.json",
-                    "operations": len(s.partner.operations),
-                }
-                for name, s in runtime.served.items()
-            ],
-        }
-
-    def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "partners": sorted(runtime.served)})
-
-    async def reset(request: Request) -> JSONResponse:
-        payload = await _json(request)
-        seed = payload.get("seed")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63):
-            return JSONResponse({"error": "seed must be an integer from 0 to 2**63-1"}, 400)
-        runtime.reset(seed)
-        runtime.clock.reset()
-        return JSONResponse({"status": "reset", "seed": runtime.seed, "offset_seconds": runtime.clock.offset})
-
-    async def clock(request: Request) -> JSONResponse:
-        if request.method == "POST":
-            payload = await _json(request)
-            advance = payload.get("advance")
-            if not isinstance(advance, (int, float)) or isinstance(advance, bool):
-                return JSONResponse({"error": "advance must be a number of seconds"}, 400)
-            try:
-                runtime.clock.advance(advance)
-            except ClockError as exc:
-                low, high = runtime.clock.advance_range()
-                return JSONResponse({"error": str(exc), "min_advance": low, "max_advance": high}, 400)
-        return JSONResponse({"now": runtime.clock.now().isoformat(), "offset_seconds": runtime.clock.offset})
-
-    return Router([
-        Route("/", index),
-        Route(f"{PREFIX}/partners", guarded(partners)),
-        Route(f"{PREFIX}/health", health),
-        Route(f"{PREFIX}/reset", guarded(reset), methods=["POST"]),
-        Route(f"{PREFIX}/clock", guarded(clock), methods=["GET", "POST"]),
-    ])
-
-
-async def _json(request: Request) -> dict:
-    """The JSON object of a control request's body ({} when there is none); :class:`BadBody` for
-    anything else, with the same limits as partner bodies."""
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        value = parse_json(raw)
-    except BodyProblem as exc:
-        raise BadBody(exc.message) from None
-    if not isinstance(value, dict):
-        raise BadBody("The request body must be a JSON object.")
-    return value
-
-
-def _index_html(info: dict) -> str:
-    rows = "".join(
-        f"<li><b>{html.escape(p['title'])}</b> ({html.escape(p['name'])}, {p['operations']} operations): "
-        f"<a href=\"{html.escape(urlsplit(p['docs_url']).path)}\">Swagger UI</a> · "
-        f"<a href=\"{html.escape(urlsplit(p['openapi_url']).path)}\">openapi.json</a> · base URL <code>{html.escape(p['base_url'])}</code></li>"
-        for p in info["partners"])
-    return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>sparring</title></head><body>"
-            f"<h1>sparring</h1><p>Seed {info['seed']}. Partners served:</p><ul>{rows}</ul>"
-            "<p>Demo credentials: <code>sparring credentials</code>. Control API: <code>/__sparring/...</code></p>"
-            "</body></html>")
+async def _not_found(scope, receive, send) -> None:
+    path = Request(scope).url.path
+    await problem(404, f"No control route {path}; see {PREFIX}/openapi.json.")(scope, receive, send)

@@ -5,10 +5,11 @@ The control API resets data and moves the clock, so it must not be open to a net
 - ``sparring serve`` bound to loopback (127.0.0.1, ::1, localhost) and no ``--admin-token``: only
   processes on this machine can reach it, and it is open to them;
 - bound to anything else (0.0.0.0, a LAN address) or with ``--admin-token``: every control route
-  but ``GET /__sparring/health`` (a liveness probe) needs ``Authorization: Bearer TOKEN`` or
+  but the index ``GET /`` and ``GET /__sparring/health`` (a liveness probe) needs ``Authorization: Bearer TOKEN`` or
   ``X-Sparring-Admin-Token: TOKEN``. Without ``--admin-token`` one is generated and printed at start.
 
-A missing or wrong token is a 401 (with ``WWW-Authenticate``); the comparison takes constant time.
+A missing or wrong token is a 401 (problem+json, with ``WWW-Authenticate``, like every control
+error); the comparison takes constant time.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import secrets
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-OPEN_PATHS = frozenset({"/__sparring/health"})
+from sparring.control.common import problem
+
+OPEN_PATHS = frozenset({"/", "/__sparring/health"})  # the index and a liveness probe
 HEADER = "x-sparring-admin-token"
 
 
@@ -58,7 +61,7 @@ class AdminAccess:
             sent = value.strip() if scheme.lower() == "bearer" else None
         if sent is not None and hmac.compare_digest(sent.encode(), self.token.encode()):
             return None
-        return JSONResponse(
-            {"error": "The control API needs the admin token: send Authorization: Bearer TOKEN "
-                      "(printed by sparring serve, or set with --admin-token)."},
-            401, headers={"WWW-Authenticate": 'Bearer realm="sparring-control"'})
+        refusal = problem(401, "The control API needs the admin token: send Authorization: Bearer TOKEN "
+                               "(printed by sparring serve, or set with --admin-token).")
+        refusal.headers["WWW-Authenticate"] = 'Bearer realm="sparring-control"'
+        return refusal

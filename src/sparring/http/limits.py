@@ -47,8 +47,8 @@ class BodyProblem(ValueError):
         self.status = status
 
 
-def too_large() -> ApiError:
-    return ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+def too_large(limit: int = MAX_BODY_BYTES) -> ApiError:
+    return ApiError(413, f"The request body is larger than {limit} bytes.")
 
 
 def declared_length(scope: Scope) -> int | None:
@@ -61,7 +61,7 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
-def limited(receive: Receive, timeout: float | None = None) -> Receive:
+def limited(receive: Receive, timeout: float | None = None, limit: int = MAX_BODY_BYTES) -> Receive:
     """Stop a body sent without Content-Length (chunked) once it passes the size limit, and one
     that stops arriving for ``timeout`` seconds (408)."""
     seen = 0
@@ -74,8 +74,8 @@ def limited(receive: Receive, timeout: float | None = None) -> Receive:
         except asyncio.TimeoutError:
             raise ApiError(408, f"The request body did not arrive within {wait:g} seconds.") from None
         seen += len(message.get("body", b""))
-        if seen > MAX_BODY_BYTES:
-            raise too_large()
+        if seen > limit:
+            raise too_large(limit)
         return message
 
     return receive_limited

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import marshal
 import threading
+import time
 import typing as t
 from dataclasses import dataclass
 
 from sortedcontainers import SortedKeyList
 
+from sparring.engine.errors import ApiError
 from sparring.engine.store import Filter, Record, Seeder
 
 
@@ -113,6 +115,14 @@ class Collection:
         value = self._next_id
         self._next_id += 1
         return value
+
+    @property
+    def sequence(self) -> int:
+        """The id :meth:`next_id` gives next (exported with the records, so a restore never reuses one)."""
+        return self._next_id
+
+    def advance(self, sequence: int) -> None:
+        self._next_id = max(self._next_id, int(sequence))
 
     def put(self, record: Record) -> Record:
         """Insert or replace the record with this primary key.
@@ -294,11 +304,12 @@ class LazyCollection:
 
     _WRITES = ("put", "remove", "next_id")
 
-    def __init__(self, base: Collection) -> None:
+    def __init__(self, base: Collection, owner: "Namespace | None" = None) -> None:
         self.name = base.name
         self.key = base.key
         self._base = base
         self._own: Collection | None = None
+        self._owner = owner
 
     @property
     def materialized(self) -> bool:
@@ -320,6 +331,8 @@ class LazyCollection:
         return pk in (self._own if self._own is not None else self._base)
 
     def put(self, record: Record) -> Record:
+        if self._owner is not None and record[self.key] not in self:
+            self._owner.check_room()
         return self._writable().put(record)
 
     def remove(self, pk: t.Any) -> Record | None:
@@ -330,12 +343,35 @@ class LazyCollection:
 
 
 class Namespace:
-    """One copy of a partner's data: its collections, guarded by one lock."""
+    """One copy of a partner's data: its collections, guarded by one lock.
 
-    def __init__(self, name: str, collections: t.Mapping[str, Collection] | None = None) -> None:
+    ``max_records`` caps the records it holds across its collections (None: no cap); a write that
+    would add one more is refused with :class:`RecordLimit`. ``last_used`` is when a request last
+    asked for it (``time.monotonic()``), for dropping idle namespaces.
+    """
+
+    def __init__(self, name: str, collections: t.Mapping[str, Collection] | None = None,
+                 max_records: int | None = None, partner: str = "") -> None:
         self.name = name
+        self.partner = partner
         self.lock = threading.RLock()
         self.collections: dict[str, t.Any] = dict(collections or {})
+        self.max_records = max_records
+        self.last_used = time.monotonic()
+
+    def count(self) -> int:
+        return sum(len(c) for c in self.collections.values())
+
+    def check_room(self) -> None:
+        if self.max_records is not None and self.count() >= self.max_records:
+            raise RecordLimit(self.partner, self.name, self.max_records)
+
+    def sequences(self) -> dict[str, int]:
+        return {name: c.sequence for name, c in self.collections.items()}
+
+    def materialized(self) -> list[str]:
+        """The collections this namespace has written to (its own copies)."""
+        return [n for n, c in self.collections.items() if getattr(c, "materialized", True)]
 
     def add(self, collection: Collection) -> Collection:
         self.collections[collection.name] = collection
@@ -360,9 +396,11 @@ class Namespace:
         """A new namespace of the records whose ``field`` is ``value`` (or that lack it)."""
         return Namespace(name, {n: c.only(field, value) for n, c in self.collections.items()})
 
-    def view(self, name: str) -> "Namespace":
+    def view(self, name: str, max_records: int | None = None, partner: str = "") -> "Namespace":
         """A new namespace whose collections are copy-on-write views of this one's."""
-        return Namespace(name, {n: LazyCollection(c) for n, c in self.collections.items()})
+        space = Namespace(name, max_records=max_records, partner=partner)
+        space.collections = {n: LazyCollection(c, space) for n, c in self.collections.items()}
+        return space
 
 
 _ABSENT = object()  # the scoped part for a value no seeded record holds
@@ -380,9 +418,10 @@ class MemoryStore:
     of any of its namespaces (under a lock: no request sees half-seeded data), then each namespace
     is a copy-on-write view of it."""
 
-    def __init__(self, max_namespaces: int | None = None) -> None:
+    def __init__(self, max_namespaces: int | None = None, max_records: int | None = None) -> None:
         self.shared = MemoryShared()
         self.max_namespaces = max_namespaces
+        self.max_records = max_records
         self._lock = threading.RLock()
         self._partners: dict[str, tuple[t.Mapping[str, t.Any], Seeder]] = {}
         self._snapshots: dict[str, Namespace] = {}
@@ -436,19 +475,66 @@ class MemoryStore:
     def namespace(self, partner: str, name: str = "default", scope: tuple[str, t.Any] | None = None) -> Namespace:
         found = self._namespaces[partner].get(name)
         if found is not None:
+            found.last_used = time.monotonic()
             return found
         snapshot = self.snapshot(partner) if scope is None else self.scoped(partner, *scope)
         with self._lock:
             spaces = self._namespaces[partner]
             found = spaces.get(name)
             if found is None:
-                if self.max_namespaces is not None and sum(map(len, self._namespaces.values())) >= self.max_namespaces:
-                    raise NamespaceLimit(self.max_namespaces)
-                found = spaces[name] = snapshot.view(name)
+                self._check_namespace_room()
+                found = spaces[name] = snapshot.view(name, self.max_records, partner)
             return found
+
+    def _check_namespace_room(self) -> None:
+        if self.max_namespaces is not None and sum(map(len, self._namespaces.values())) >= self.max_namespaces:
+            raise NamespaceLimit(self.max_namespaces)
 
     def namespaces(self, partner: str) -> list[str]:
         return sorted(self._namespaces.get(partner, {}))
+
+    def existing(self, partner: str, name: str) -> Namespace | None:
+        """The namespace if a request has used it, without creating it."""
+        return self._namespaces.get(partner, {}).get(name)
+
+    def partners(self) -> list[str]:
+        return list(self._partners)
+
+    def restore(self, partner: str, spaces: t.Mapping[str, tuple[t.Mapping[str, list[Record]], t.Mapping[str, int]]]) -> None:
+        """Replace whole namespaces of a partner with the given records and id sequences
+        (``{name: ({collection: [records]}, {collection: next id})}``); a collection a namespace
+        does not list keeps the seeded records. All or nothing: the namespaces are built first,
+        then swapped in at once."""
+        collections, _ = self._partners[partner]
+        snapshot = self.snapshot(partner)
+        built: dict[str, Namespace] = {}
+        for name, (records, sequences) in spaces.items():
+            space = snapshot.view(name, self.max_records, partner)
+            for cname, rows in records.items():
+                own = collections[cname].new_collection()
+                for row in rows:
+                    own.put(row)
+                own.advance(sequences.get(cname, 1))
+                space.collections[cname]._own = own
+            built[name] = space
+        with self._lock:
+            spaces_now = self._namespaces[partner]
+            new = [n for n in built if n not in spaces_now]
+            if new and self.max_namespaces is not None and \
+                    sum(map(len, self._namespaces.values())) + len(new) > self.max_namespaces:
+                raise NamespaceLimit(self.max_namespaces)
+            spaces_now.update(built)
+
+    def drop_idle(self, idle_seconds: float) -> list[tuple[str, str]]:
+        """Drop every namespace no request used for ``idle_seconds``; returns (partner, name) pairs."""
+        cutoff = time.monotonic() - idle_seconds
+        dropped = []
+        with self._lock:
+            for partner, spaces in self._namespaces.items():
+                for name in [n for n, s in spaces.items() if s.last_used <= cutoff]:
+                    del spaces[name]
+                    dropped.append((partner, name))
+        return dropped
 
     def reset(self, partner: str | None = None, name: str | None = None, *, reseed: bool = False) -> None:
         with self._lock:
@@ -465,9 +551,21 @@ class MemoryStore:
         self.reset(partner, name)
 
 
-class NamespaceLimit(Exception):
-    """More namespaces than the store is allowed to hold."""
+class NamespaceLimit(ApiError):
+    """More namespaces than the store is allowed to hold (``--max-namespaces``)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"the store holds its maximum of {limit} namespaces; reset or drop some first")
+        super().__init__(429, f"Namespace cap reached: this sparring holds at most {limit} namespaces "
+                              "(--max-namespaces). Drop or reset namespaces through /__sparring/namespaces.",
+                         "namespace_cap", headers={"X-Sparring-Cap": "max-namespaces"})
+        self.limit = limit
+
+
+class RecordLimit(ApiError):
+    """A write that would take a namespace past its record cap (``--max-records``)."""
+
+    def __init__(self, partner: str, name: str, limit: int) -> None:
+        super().__init__(429, f"Record cap reached: namespace {name!r} of {partner} holds at most {limit} records "
+                              "(--max-records). Delete records or reset the namespace.",
+                         "record_cap", headers={"X-Sparring-Cap": "max-records"})
         self.limit = limit
