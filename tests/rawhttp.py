@@ -36,11 +36,8 @@ def request(method: str, path: str, *, headers: dict[str, str] | None = None, bo
 
 def chunked(body: bytes, size: int = 7) -> bytes:
     """``body`` in the chunked transfer coding."""
-    out = b""
-    for i in range(0, len(body), size):
-        piece = body[i:i + size]
-        out += f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
-    return out + b"0\r\n\r\n"
+    pieces = [body[i:i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
 
 
 def exchange(port: int, raw: bytes, timeout: float = 20.0, *, send_all: bool = True) -> Response:

@@ -1,4 +1,4 @@
-"""Every private connexion name the HTTP adapter (src/sparring/http/) relies on, in one place.
+"""Every private connexion (and uvicorn) name the HTTP adapter (src/sparring/http/) relies on, in one place.
 
 connexion is pinned; when an upgrade removes or renames one of these, this test names it, and the
 adapter module that uses it is the one to change.
@@ -35,6 +35,16 @@ PRIVATE = [
     ("connexion.security", "BearerSecurityHandler", "_resolve_func", "http/security.py"),
     ("connexion.security", "ApiKeySecurityHandler", "_resolve_func", "http/security.py"),
     ("connexion.middleware.swagger_ui", "SwaggerUIMiddleware", "add_api", "http/docs.py"),
+    ("connexion.middleware.swagger_ui", "SwaggerUIMiddleware", "default_fn", "http/docs.py"),
+    ("connexion.middleware.swagger_ui", "SwaggerUIAPI", "_spec_for_prefix", "http/docs.py"),
+    ("connexion.middleware.swagger_ui", "SwaggerUIAPI", "_base_path_for_prefix", "http/docs.py"),
+    ("connexion.spec", "Specification", "with_base_path", "http/docs.py"),
+    ("connexion.validators.abstract", "AbstractRequestBodyValidator", "_insert_body", "http/validation.py"),
+    ("connexion.validators.abstract", "AbstractRequestBodyValidator", "_insert_messages", "http/validation.py"),
+    ("starlette.formparsers", "MultiPartException", None, "http/validation.py"),
+    ("uvicorn.protocols.http.httptools_impl", "HttpToolsProtocol", "on_headers_complete", "http/server.py"),
+    ("uvicorn.protocols.http.httptools_impl", "HttpToolsProtocol", "on_message_begin", "http/server.py"),
+    ("uvicorn.server", "Server", "handle_exit", "http/server.py"),
     ("connexion.utils", "is_null", None, "http/validation.py"),
     ("connexion.utils", "is_nullable", None, "http/validation.py"),
     ("connexion.validators", "VALIDATOR_MAP", None, "http/validation.py"),
@@ -49,6 +59,9 @@ INSTANCE_ATTRIBUTES = {
                                               ["_schema", "_nullable", "_required", "_encoding", "_strict_validation"]),
     "ParameterValidator.__init__": ("connexion.validators", "ParameterValidator",
                                     ["parameters", "uri_parser", "strict_validation", "security_query_params"]),
+    "HttpToolsProtocol.__init__": ("uvicorn.protocols.http.httptools_impl", "HttpToolsProtocol",
+                                   ["loop", "cycle", "transport"]),
+    "Server.__init__": ("uvicorn.server", "Server", ["should_exit", "force_exit", "_captured_signals"]),
 }
 
 

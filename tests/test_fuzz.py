@@ -73,7 +73,7 @@ def test_every_served_partner_passes_its_own_contract_in_process(partner, tmp_pa
 
 def test_inventorypro_soft_delete_reads_back_marked_deleted_not_use_after_free(tmp_path):
     """DELETE /Customer/{id} is declared soft-delete: the stateful phase reads discontinued records back."""
-    code, report = fuzz("inventorypro", "--phases", "stateful", "--max-examples", "20", report=tmp_path)
+    code, report = fuzz("inventorypro", "--phases", "stateful", "--max-examples", "50", report=tmp_path)
     assert code == 0, report["findings"]
     assert report["soft_delete_reads"] > 0
     assert report["operations"] and {op["operation"] for op in report["operations"] if op["requests"]} >= {

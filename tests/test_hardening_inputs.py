@@ -226,3 +226,14 @@ def test_a_token_refusal_names_the_authentication_scheme(server):
     assert r.status == 401 and r.headers["www-authenticate"].startswith("Basic")
     r = send(server, "GET", f"{IP}/Customer/All")
     assert r.status == 401 and r.headers["www-authenticate"] == "Bearer"
+
+
+# -- 9. Yodify: the spec and the server agree that a request body is required ----------------
+
+def test_yodify_request_bodies_are_required_in_the_spec_and_by_the_server(server):
+    spec = send(server, "GET", f"{YO}/openapi.json").json()
+    bodies = [op["requestBody"] for item in spec["paths"].values() for op in item.values()
+              if isinstance(op, dict) and "requestBody" in op]
+    assert len(bodies) == 34 and all(b["required"] is True for b in bodies)
+    r = send(server, "POST", f"{YO}/Accounts", {**YODIFY, **JSON, "Content-Length": "0"})
+    assert_vendor_error(r, 400, YO, "A request body is required.")

@@ -61,8 +61,8 @@ def routes(control: t.Any) -> list:
     async def reset(request: Request) -> JSONResponse:
         payload = await json_object(request, "reset")
         seed = payload.get("seed")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or abs(seed) >= 2**63):
-            raise ControlError(400, "seed must be an integer")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63):
+            raise ControlError(400, "seed must be an integer from 0 to 2**63-1")
         partner = known_partner(control.runtime, payload.get("partner"))
         namespace = namespace_name(payload.get("namespace"))
         if seed is not None and (partner or namespace):

@@ -7,8 +7,8 @@ import json
 import re
 import typing as t
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sparring.engine.namespaces import DEFAULT, HEADER
@@ -51,6 +51,8 @@ def guarded(handler: t.Callable[[Request], t.Awaitable[JSONResponse]]) -> t.Call
     async def route(request: Request):
         try:
             return await handler(request)
+        except ClientDisconnect:  # the client (or uvicorn, on a broken chunk) ended the request
+            return Response(status_code=400)
         except ControlError as exc:
             return problem(exc.status, exc.detail, exc.errors, **exc.extra)
 
@@ -68,8 +70,12 @@ async def json_object(request: Request, operation: str | None = None, *, require
         return {}
     try:
         value = parse_json(raw)  # the partners' JSON limits: depth, number length, no NaN
+        if b"\\ud" in raw.lower():  # an escaped surrogate: fine only as half of a pair
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
     except BodyProblem as exc:
         raise ControlError(exc.status, exc.message) from None
+    except UnicodeEncodeError:
+        raise ControlError(400, "The body holds an unpaired UTF-16 surrogate (\\uD800-\\uDFFF).") from None
     if not isinstance(value, dict):
         raise ControlError(400, "The body must be a JSON object.")
     if operation is not None:

@@ -10,6 +10,7 @@ error shape.
 from __future__ import annotations
 
 import json
+import logging
 import typing as t
 
 import jsonschema_rs
@@ -33,6 +34,9 @@ from sparring.http import leniency
 from sparring.http.limits import BodyProblem, parse_json
 
 Details = dict[str, list[str]]
+
+# python-multipart logs every malformed body at WARNING; the client gets a 400 that says it.
+logging.getLogger("python_multipart.multipart").setLevel(logging.ERROR)
 
 # scope["extensions"] keys under which validation leaves what it parsed, for the engine to reuse:
 PARSED_PARAMS = "sparring.params"  # (query params, path params)
