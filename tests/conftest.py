@@ -67,6 +67,10 @@ NOT_ON_REDIS = {"test_fuzz.py", "test_reconstruct.py", "test_declarations.py", "
                 # real `sparring serve` processes, which take their store from the command line
                 "test_hardening_inputs.py", "test_hardening_serve.py", "test_bad_input_campaign.py",
                 "test_swagger_ui_browser.py"}
+# Partners whose declarations the Redis store does not serve yet: Flow Retail's tenant namespaces
+# start from their own part of the seeded data (namespace.seed-field), which only the memory store
+# implements (README, "Several workers on Redis").
+NOT_ON_REDIS_FOLDERS = {"flowretail"}
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -77,8 +81,11 @@ def pytest_collection_modifyitems(session, config, items):
 def _redis_pass_selection(config, items):
     if os.environ.get("SPARRING_TEST_STORE") != "redis":
         return
-    kept = [item for item in items if item.path.name not in NOT_ON_REDIS]
-    dropped = [item for item in items if item.path.name in NOT_ON_REDIS]
+    def left_out(item) -> bool:
+        return item.path.name in NOT_ON_REDIS or item.path.parent.name in NOT_ON_REDIS_FOLDERS
+
+    kept = [item for item in items if not left_out(item)]
+    dropped = [item for item in items if left_out(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

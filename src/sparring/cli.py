@@ -154,7 +154,9 @@ def _print_credentials(info: dict, base_url: str, indent: str = "") -> None:
         else:
             rights = "scopes " + (",".join(client.get("scopes") or []) or "none")
         bound = ",".join(f"{k}={v}" for k, v in (client.get("bindings") or {}).items())
-        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}" + (f"  bindings {bound}" if bound else ""))
+        scheme = f"  ({client['scheme']})" if client.get("scheme") else ""
+        print(f"{indent}  {client['client_id']:<18} {label} {secret:<24} {rights}"
+              + (f"  bindings {bound}" if bound else "") + scheme)
     for user in info.get("users") or []:  # users who log in (auth.users)
         bound = ",".join(f"{k}={v}" for k, v in (user.get("bindings") or {}).items())
         print(f"{indent}  user {user['username']:<13} password {user['password']:<21} "

@@ -43,6 +43,7 @@ class ClientDeclaration:
     credentials: t.Mapping[str, str] = field(default_factory=lambda: EMPTY)  # apiKey values by scheme or parameter name
     description: str = ""
     bindings: t.Mapping[str, t.Any] = field(default_factory=lambda: EMPTY)  # tenant, customer, account ...
+    scheme: str | None = None  # the securitySchemes entry the credential stands for, where several take one kind
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class AuthDeclaration:
                     "permissions": sorted(c.permissions),
                     **({"scopes": list(c.scopes)} if c.scopes else {}),
                     **({"bindings": dict(c.bindings)} if c.bindings else {}),
+                    **({"scheme": c.scheme} if c.scheme else {}),
                     "description": c.description,
                 }
                 for c in self.clients
@@ -112,6 +114,7 @@ class ContractDeclaration:
 class NamespaceDeclaration:
     by: str = "partner"  # partner | header | path-param | caller
     name: str | None = None
+    seed_field: str | None = None  # a keyed namespace starts from the seeded records with this field = its key
 
 
 @dataclass(frozen=True)
@@ -337,7 +340,7 @@ def parse_partner(spec: dict, name: str, source: str) -> PartnerDeclaration:
         auth=_auth(p, top.get("auth") or {}, [*base, "auth"]),
         collections=MappingProxyType(collections),
         contract=ContractDeclaration(tuple((top.get("contract") or {}).get("rule-refusals") or ())),
-        namespace=NamespaceDeclaration(**{k: v for k, v in (top.get("namespace") or {}).items()}),
+        namespace=NamespaceDeclaration(**{k.replace("-", "_"): v for k, v in (top.get("namespace") or {}).items()}),
         envelope=_envelope(p, top.get("envelope"), [*base, "envelope"]),
         case_insensitive_paths=bool((top.get("routing") or {}).get("case-insensitive", False)),
         bind=tuple(BindingDeclaration(b["param"], b["binding"], int(b.get("status", 404))) for b in top.get("bind") or ()),
@@ -372,6 +375,7 @@ def _auth(p: _Parse, raw: dict, path: list) -> AuthDeclaration:
             credentials=_frozen(c.get("credentials")),
             description=c.get("description", ""),
             bindings=_frozen(c.get("bindings")),
+            scheme=c.get("scheme"),
         )
         for c in raw.get("clients") or ()
     )

@@ -105,5 +105,7 @@ class Dispatcher:
             chosen = own if own is not None else (None if op.declaration.action == "list" else declared.envelope)
             self.handlers[op.id] = Handler(op, env, envelope(chosen), declared.bind)
 
-    def namespace_for(self, params: t.Mapping[str, t.Any], headers: t.Mapping[str, str], caller: Caller | None) -> str:
+    def namespace_for(self, params: t.Mapping[str, t.Any], headers: t.Mapping[str, str],
+                      caller: Caller | None) -> tuple[str, tuple[str, t.Any] | None]:
+        """The namespace's name and the scope it is seeded from (see ``engine/namespaces.py``)."""
         return self.namespaces.resolve(params, headers, caller)

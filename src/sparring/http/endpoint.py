@@ -78,12 +78,12 @@ class Endpoint:
             token_info = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
             caller = _caller(token_info)
             self.dispatcher.env.auth.check_bound_keys(caller, _bound_keys(token_info))
-            namespace = self.dispatcher.namespace_for(params, request.headers, caller)
+            namespace, seed_scope = self.dispatcher.namespace_for(params, request.headers, caller)
             call = Call(
                 params=params,
                 body=await self._body(request),
                 context=RequestContext(self.partner, self.handler.operation, caller, namespace),
-                state=self.store.namespace(self.partner, namespace),
+                state=self.store.namespace(self.partner, namespace, seed_scope),
                 url=f"{scope.get('scheme', 'http')}://{request.headers.get('host', 'localhost')}{scope['path']}",
                 headers=request.headers,
             )

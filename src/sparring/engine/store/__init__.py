@@ -29,6 +29,8 @@ How a shared backend maps onto Redis (the ``redis`` backend follows this):
   ``MULTI``/``EXEC``, so concurrent writers on several workers never lose an update;
 - a namespace is a key prefix; a collection's snapshot keys are copied (``COPY``, in Lua) on its
   first write, as the memory backend does; reset moves to a new key generation and deletes the old;
+  a scoped namespace (a tenant's, ``namespace.seed-field``) starts from its part of the snapshot
+  (the memory backend does this; the Redis backend does not yet);
 - ``shared`` is one hash ``{prefix}:shared`` (clock offset, seed, secret), read on every use.
 """
 
@@ -113,8 +115,10 @@ class Store(t.Protocol):
     def define(self, partner: str, collections: t.Mapping[str, t.Any], seeder: Seeder) -> None:
         """Declare a partner's collections (name -> CollectionSpec) and how its snapshot is seeded."""
 
-    def namespace(self, partner: str, name: str = "default") -> Namespace:
-        """The namespace, created on first use from the partner's seeded snapshot."""
+    def namespace(self, partner: str, name: str = "default", scope: tuple[str, t.Any] | None = None) -> Namespace:
+        """The namespace, created on first use from the partner's seeded snapshot; with a
+        ``scope`` (field, value), from the snapshot's records whose field holds that value or
+        that lack the field (a tenant's own records)."""
 
     def namespaces(self, partner: str) -> list[str]: ...
 

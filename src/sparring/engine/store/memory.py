@@ -258,6 +258,15 @@ class Collection:
         never for a get or a page."""
         return (clone(r) for r in self._indexes[self.key])
 
+    def only(self, field: str, value: t.Any) -> "Collection":
+        """A copy holding the records whose ``field`` is ``value`` or that lack the field."""
+        other = Collection(self.name, self.key, [f for f in self._indexes if f != self.key])
+        for record in self._indexes[self.key]:
+            if field not in record or record[field] == value:
+                other.put(record)
+        other._next_id = max(other._next_id, self._next_id)
+        return other
+
 
 def _copy_index(index: SortedKeyList, remap: t.Callable[[Record], Record]) -> SortedKeyList:
     """A copy of a sorted index over other record objects, without sorting again: the sort keys
@@ -383,11 +392,18 @@ class Namespace:
         with self.lock:
             return {name: list(c.records()) for name, c in self.collections.items()}
 
+    def only(self, name: str, field: str, value: t.Any) -> "Namespace":
+        """A new namespace of the records whose ``field`` is ``value`` (or that lack it)."""
+        return Namespace(name, {n: c.only(field, value) for n, c in self.collections.items()})
+
     def view(self, name: str, max_records: int | None = None, partner: str = "") -> "Namespace":
         """A new namespace whose collections are copy-on-write views of this one's."""
         space = Namespace(name, max_records=max_records, partner=partner)
         space.collections = {n: LazyCollection(c, space) for n, c in self.collections.items()}
         return space
+
+
+_ABSENT = object()  # the scoped part for a value no seeded record holds
 
 
 class MemoryShared(dict):
@@ -409,12 +425,15 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._partners: dict[str, tuple[t.Mapping[str, t.Any], Seeder]] = {}
         self._snapshots: dict[str, Namespace] = {}
+        self._scoped: dict[tuple[str, str, t.Any], Namespace] = {}  # (partner, field, value) -> snapshot part
+        self._scope_values: dict[tuple[str, str], set] = {}  # (partner, field) -> values seeded records hold
         self._namespaces: dict[str, dict[str, Namespace]] = {}
 
     def define(self, partner: str, collections: t.Mapping[str, t.Any], seeder: Seeder) -> None:
         with self._lock:
             self._partners[partner] = (collections, seeder)
             self._snapshots.pop(partner, None)
+            self._drop_scoped(partner)
             self._namespaces[partner] = {}
 
     def snapshot(self, partner: str) -> Namespace:
@@ -431,12 +450,34 @@ class MemoryStore:
                     self._snapshots[partner] = snapshot
         return snapshot
 
-    def namespace(self, partner: str, name: str = "default") -> Namespace:
+    def scoped(self, partner: str, field: str, value: t.Any) -> Namespace:
+        """The part of the snapshot a namespace scoped to ``field = value`` starts from: the
+        records with that value or without the field. Values no seeded record holds share one
+        part (the records without the field), so arbitrary keys cost no copies."""
+        snapshot = self.snapshot(partner)
+        with self._lock:
+            values = self._scope_values.get((partner, field))
+            if values is None:
+                values = self._scope_values[(partner, field)] = {
+                    r[field] for c in snapshot.collections.values() for r in c.records()
+                    if isinstance(r.get(field), (str, int))}
+            wanted = value if isinstance(value, (str, int)) and value in values else _ABSENT
+            part = self._scoped.get((partner, field, wanted))
+            if part is None:
+                part = self._scoped[(partner, field, wanted)] = snapshot.only(f"{partner}:{field}", field, wanted)
+            return part
+
+    def _drop_scoped(self, partner: str) -> None:
+        for cache in (self._scoped, self._scope_values):
+            for key in [k for k in cache if k[0] == partner]:
+                del cache[key]
+
+    def namespace(self, partner: str, name: str = "default", scope: tuple[str, t.Any] | None = None) -> Namespace:
         found = self._namespaces[partner].get(name)
         if found is not None:
             found.last_used = time.monotonic()
             return found
-        snapshot = self.snapshot(partner)
+        snapshot = self.snapshot(partner) if scope is None else self.scoped(partner, *scope)
         with self._lock:
             spaces = self._namespaces[partner]
             found = spaces.get(name)
@@ -500,6 +541,7 @@ class MemoryStore:
             for p in [partner] if partner else list(self._partners):
                 if reseed:
                     self._snapshots.pop(p, None)
+                    self._drop_scoped(p)
                 if name is None:
                     self._namespaces[p] = {}
                 else:

@@ -547,9 +547,12 @@ class RedisStore:
     def define(self, partner: str, collections: t.Mapping[str, t.Any], seeder: Seeder) -> None:
         self.partners[partner] = (collections, seeder)
 
-    def namespace(self, partner: str, name: str = "default") -> RedisNamespace:
+    def namespace(self, partner: str, name: str = "default", scope: tuple[str, t.Any] | None = None) -> RedisNamespace:
         if partner not in self.partners:
             raise KeyError(partner)
+        if scope is not None:  # namespace.seed-field: the memory store's alone for now (README)
+            raise NotImplementedError(f"{partner}: namespaces scoped by a seed field are not implemented on Redis yet; "
+                                      "serve this partner with --store memory")
         return RedisNamespace(self, partner, name)
 
     def namespaces(self, partner: str) -> list[str]:
