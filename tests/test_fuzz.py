@@ -72,9 +72,16 @@ def test_every_served_partner_passes_its_own_contract_in_process(partner, tmp_pa
 
 
 def test_inventorypro_soft_delete_reads_back_marked_deleted_not_use_after_free(tmp_path):
-    """DELETE /Customer/{id} is declared soft-delete: the stateful phase reads discontinued records back."""
-    code, report = fuzz("inventorypro", "--phases", "stateful", "--max-examples", "50", report=tmp_path)
-    assert code == 0, report["findings"]
+    """DELETE /Customer/{id} is declared soft-delete: the stateful phase reads discontinued records back.
+
+    In a process of its own (the real CLI): how many scenarios reach a read after a delete varied
+    with the in-process fuzz runs of other partners before it (state schemathesis or hypothesis
+    keeps per process), and this must not depend on which partners exist."""
+    proc = subprocess.run([SPARRING, "fuzz", "inventorypro", "--phases", "stateful", "--max-examples", "50",
+                           "--seed", "0", "--quiet", "--report", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    code, report = proc.returncode, json.loads((tmp_path / "report.json").read_text())
+    assert code == 0, (report["findings"], proc.stderr[-2000:])
     assert report["soft_delete_reads"] > 0
     assert report["operations"] and {op["operation"] for op in report["operations"] if op["requests"]} >= {
         "POST /Customer", "GET /Customer/{id}", "DELETE /Customer/{id}"}
