@@ -10,24 +10,20 @@ Every partner's tests use it the same way::
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 import jsonschema_rs
 from starlette.testclient import TestClient
 
-from sparring.catalog import Partner
+from sparring.catalog import Partner, by_routing_order, path_pattern
 from sparring.http.validation import to_json_schema
 
 
 def operation_for(partner: Partner, method: str, url_path: str):
     path = url_path[len(partner.prefix):].split("?")[0]
     # concrete paths before templated ones, as the router does (/customers/archive is not /customers/{id})
-    for op in sorted(partner.operations.values(), key=lambda o: o.path.count("{")):
-        if op.method != method.lower():
-            continue
-        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path)) + "$"
-        if re.match(pattern, path):
+    for op in by_routing_order(partner.operations.values(), lambda o: o.path):
+        if op.method == method.lower() and path_pattern(op.path).match(path):
             return op
     raise AssertionError(f"no operation for {method} {path}")
 
@@ -147,8 +143,7 @@ def _operation_or_none(partner: Partner, method: str, path: str):
     except AssertionError:
         rest = path[len(partner.prefix):].split("?")[0].lower()
         for op in partner.operations.values():  # a path the vendor matches case-insensitively
-            pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(op.path.lower())) + "$"
-            if op.method == method.lower() and re.match(pattern, rest):
+            if op.method == method.lower() and path_pattern(op.path.lower()).match(rest):
                 return op
         return None
 

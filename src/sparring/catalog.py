@@ -9,6 +9,7 @@ state, fixtures, fuzzing, docs) is read from that file and its fixture recipe
 from __future__ import annotations
 
 import os
+import re
 import typing as t
 import dataclasses
 from dataclasses import dataclass, field
@@ -35,6 +36,19 @@ def data_dir(kind: str) -> Path:
     if checkout.is_dir():
         return checkout
     return Path(__file__).resolve().parent / "_data" / kind
+
+
+def path_pattern(template: str, *, trailing_slash: bool = False, flags: int = 0) -> re.Pattern:
+    """A path template (``/Customer/{id}``) as a regex matching the concrete paths it routes: a
+    parameter is one path segment. Match concrete templates before templated ones, as routing does
+    (``/Customer/All`` is not ``/Customer/{id}``): :func:`by_routing_order`."""
+    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+    return re.compile(f"^{pattern}{'/?' if trailing_slash else ''}$", flags)
+
+
+def by_routing_order(templates: t.Iterable[t.Any], path_of: t.Callable[[t.Any], str] = lambda x: x) -> list:
+    """Concrete paths first, then by how many parameters they take."""
+    return sorted(templates, key=lambda item: path_of(item).count("{"))
 
 
 @dataclass(frozen=True)

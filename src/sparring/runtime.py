@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sparring.catalog import Partner
+from sparring.catalog import Partner, by_routing_order, path_pattern
 from sparring.engine.actions import PartnerEnv
 from sparring.engine.auth import PartnerAuth
 from sparring.engine.clock import Clock
@@ -96,9 +96,5 @@ class Runtime:
 def _allow_table(partner: Partner) -> list[tuple[re.Pattern, str]]:
     """Path patterns, the first match wins: concrete paths before templated ones, as routing does
     (``/Customer/All`` is not ``/Customer/{id}``)."""
-    table = []
-    for path, methods in sorted(partner.methods_by_path().items(), key=lambda item: item[0].count("{")):
-        pattern = re.escape(partner.prefix + path)
-        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", pattern)
-        table.append((re.compile(f"^{pattern}$"), ", ".join(sorted(set(methods)))))
-    return table
+    return [(path_pattern(partner.prefix + path), ", ".join(sorted(set(methods))))
+            for path, methods in by_routing_order(partner.methods_by_path().items(), lambda item: item[0])]

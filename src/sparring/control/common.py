@@ -11,6 +11,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sparring.catalog import by_routing_order, path_pattern
 from sparring.engine.namespaces import DEFAULT, HEADER
 from sparring.http.limits import BodyProblem, parse_json
 
@@ -143,16 +144,16 @@ class Operations:
     as routing does."""
 
     def __init__(self, runtime: "Runtime") -> None:
+        self.runtime = runtime
         self.table: dict[tuple[str, str], list[tuple[re.Pattern, str]]] = {}
         for name, served in runtime.served.items():
-            prefix = served.partner.prefix
-            for op in sorted(served.partner.operations.values(), key=lambda op: op.path.count("{")):
-                pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(prefix + op.path))
-                self.table.setdefault((name, op.method.upper()), []).append((re.compile(f"^{pattern}/?$"), op.id))
-        self.prefixes = [(s.partner.prefix, name) for name, s in runtime.served.items()]
+            for op in by_routing_order(served.partner.operations.values(), lambda op: op.path):
+                pattern = path_pattern(served.partner.prefix + op.path, trailing_slash=True)
+                self.table.setdefault((name, op.method.upper()), []).append((pattern, op.id))
 
     def partner(self, path: str) -> str | None:
-        return next((name for prefix, name in self.prefixes if path == prefix or path.startswith(prefix + "/")), None)
+        served = self.runtime.partner_for(path)
+        return served.partner.name if served is not None else None
 
     def operation(self, partner: str, method: str, path: str) -> str | None:
         """The operationId, or None for a path and method of the partner no operation has."""
