@@ -89,3 +89,13 @@ def _redis_pass_selection(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@pytest.fixture
+def client(app):
+    """A test client on freshly seeded data, for whichever ``app`` the test's module or folder
+    defines (tests/kit.py ``fresh``: it also records the operations the test calls)."""
+    from kit import fresh
+
+    with fresh(app) as c:
+        yield c

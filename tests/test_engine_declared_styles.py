@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from kit import PartnerApi, fresh
+from kit import PartnerApi
 
 from sparring.app import create_app
 from sparring.catalog import load_partner
@@ -24,12 +24,6 @@ SPECS = Path(__file__).parent / "engine_specs"
 @pytest.fixture(scope="module")
 def app():
     return create_app([load_partner(SPECS / f"{name}.yaml", SPECS) for name in ("shelf", "notes", "tally")])
-
-
-@pytest.fixture
-def client(app):
-    with fresh(app) as c:
-        yield c
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kit import PartnerApi, fresh
+from kit import PartnerApi
 
 from sparring.app import create_app
 from sparring.catalog import load_partner
@@ -21,12 +21,6 @@ IP = "/inventorypro/api/v1"
 @pytest.fixture(scope="module")
 def app():
     return create_app(["inventorypro", load_partner(SPECS / "tenants.yaml", SPECS)], seed=0)
-
-
-@pytest.fixture
-def client(app):
-    with fresh(app) as c:
-        yield c
 
 
 @pytest.fixture

@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 
 from inventorypro_kit import CLIENTS, IP, token  # noqa: F401  (re-exported for the tests)
-from kit import fresh
 from sparring.app import create_app
 
 
 @pytest.fixture(scope="module")
 def app():
     return create_app(["inventorypro"], seed=0)
-
-
-@pytest.fixture
-def client(app):
-    with fresh(app) as c:
-        yield c
 
 
 @pytest.fixture

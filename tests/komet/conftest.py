@@ -4,7 +4,7 @@ HTTP helper, which sends a demo token where each method takes it (query, or head
 from __future__ import annotations
 
 import pytest
-from kit import PartnerApi, fresh
+from kit import PartnerApi
 
 from komet_kit import CUSTOMER
 from sparring.app import create_app
@@ -13,12 +13,6 @@ from sparring.app import create_app
 @pytest.fixture(scope="module")
 def app():
     return create_app(["komet"], seed=0)
-
-
-@pytest.fixture
-def client(app):
-    with fresh(app) as c:
-        yield c
 
 
 @pytest.fixture
