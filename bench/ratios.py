@@ -63,7 +63,10 @@ def get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
 def first_answer(cache: str) -> float:
     """Seconds from starting ``sparring serve`` (every partner) to its first answered request."""
     port = free_port()
-    env = {**os.environ, "SPARRING_CACHE_DIR": cache}
+    # as a user's Python runs it: writing bytecode caches (the project machine's environment turns
+    # that off, which makes every start compile sparring's own modules again)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["SPARRING_CACHE_DIR"] = cache
     started = time.perf_counter()
     process = subprocess.Popen([SPARRING, "serve", "--port", str(port), "--log-level", "warning", "--no-access-log"],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

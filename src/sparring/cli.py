@@ -7,6 +7,7 @@ import errno
 import importlib
 import json
 import sys
+import threading
 import typing as t
 
 from sparring import __version__
@@ -98,6 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         sweeper = IdleSweeper(lambda: app.runtime.store, args.drop_idle_after,
                               say=lambda line: print(line, flush=True)).start()
+    threading.Thread(target=app.runtime.warm, daemon=True, name="sparring-seed").start()
     record = running.announce(base)
     try:
         config = server.config(app, host=args.host, port=args.port, log_level=args.log_level,

@@ -13,7 +13,8 @@ import re
 import typing as t
 import unicodedata
 
-from faker import Faker
+if t.TYPE_CHECKING:  # faker itself loads on the first seeding (fixtures.py), not at start-up
+    from faker import Faker
 
 from sparring.engine import timestamps
 from sparring.engine.timestamps import UTC

@@ -31,12 +31,13 @@ from __future__ import annotations
 import string
 import typing as t
 
-from faker import Faker
-
 from sparring.engine.collections import CollectionSpec
 from sparring.engine.registry import Rules
 from sparring.engine.store import Filter, Namespace, Record
 from sparring.fake import TIMELINE, Persona, moment_between, value_for
+
+if t.TYPE_CHECKING:
+    from faker import Faker
 
 
 class RecipeError(ValueError):
@@ -52,6 +53,8 @@ def seed_namespace(namespace: Namespace, specs: dict[str, CollectionSpec], recip
     unknown = set(wanted) - set(specs)
     if unknown:
         raise RecipeError(f"{partner}: fixtures name undeclared collection(s) {', '.join(sorted(unknown))}")
+    from faker import Faker  # here: faker takes a tenth of a second to load, and only seeding needs it
+
     with namespace.transaction():
         for name in [*wanted, *(n for n in specs if n not in wanted)]:  # recipe order: refs need their targets first
             fake = Faker("en_US")

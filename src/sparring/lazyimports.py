@@ -1,18 +1,54 @@
 """Modules connexion imports at start-up but a running sparring rarely or never uses, loaded on
-first use instead (:class:`importlib.util.LazyLoader`): ``httpx`` (connexion's remote token info),
-``requests`` (remote ``$ref`` s, which the catalog has resolved) and ``jinja2`` (templated specs).
-Together about half a second of every start on the project machine.
+first use instead: ``httpx`` (connexion's remote token info; it pulls in click, rich and pygments
+for its command line), ``requests`` (remote ``$ref`` s, which the catalog has resolved) and
+``jinja2`` (templated specs). Together about a quarter of a second of every start.
 
-A module already imported is left as it is; any attribute access loads the real module, so code
-that does use one (a test's HTTP client) sees no difference.
+A stand-in module takes the name in ``sys.modules``; the first attribute it does not have (any
+real use: ``httpx.AsyncClient``, ``from jinja2 import Template``, a submodule import) imports
+the real module, which then replaces it. :class:`importlib.util.LazyLoader` cannot do this on
+Python 3.11: the ``import`` statement itself reads the module's ``__spec__`` and so loads it.
+A module already imported is left as it is.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
+import threading
+import types
+import typing as t
 
 DEFERRED = ("httpx", "requests", "jinja2")
+
+_lock = threading.RLock()
+
+
+class Deferred(types.ModuleType):
+    """Stands in for a module until something reads an attribute the stand-in lacks."""
+
+    def __init__(self, spec: importlib.machinery.ModuleSpec) -> None:
+        super().__init__(spec.name)
+        self.__spec__ = spec
+        self.__loader__ = spec.loader
+        self.__file__ = spec.origin
+
+    def __getattr__(self, attribute: str) -> t.Any:
+        return getattr(load(self.__name__), attribute)
+
+
+def load(name: str) -> types.ModuleType:
+    """The real module ``name``, imported now if a stand-in holds its place."""
+    with _lock:
+        current = sys.modules.get(name)
+        if not isinstance(current, Deferred):
+            return current if current is not None else importlib.import_module(name)
+        del sys.modules[name]
+        try:
+            return importlib.import_module(name)
+        except BaseException:
+            sys.modules[name] = current
+            raise
 
 
 def defer(*names: str) -> None:
@@ -22,7 +58,4 @@ def defer(*names: str) -> None:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
             continue
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
+        sys.modules[name] = Deferred(spec)

@@ -8,14 +8,18 @@ the number invalid. VAT-registered companies write it as ``NO 123456789 MVA``.
 
 from __future__ import annotations
 
+import functools
 import re
-
-from faker.providers.address import Provider as _Address
 
 WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
-# ISO 3166-1 alpha-2, as Faker's address provider lists them
-COUNTRY_CODES = frozenset(_Address.alpha_2_country_codes)
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2, as Faker's address provider lists them (faker loads here, on first use)."""
+    from faker.providers.address import Provider
+
+    return frozenset(Provider.alpha_2_country_codes)
 
 # (postal code, place): real pairs, so fixture addresses look like Norway
 POSTAL_PLACES = (

@@ -17,7 +17,7 @@ from sparring.engine.paging import Page, paging_style
 from sparring.engine.registry import Rules
 from sparring.engine.store import Record
 from sparring.partners.flowretail import fixture_hooks
-from sparring.partners.flowretail.norway import COUNTRY_CODES, organisation_number
+from sparring.partners.flowretail.norway import country_codes, organisation_number
 from sparring.partners.flowretail.search import Criteria
 
 rules = Rules("flowretail")
@@ -67,7 +67,7 @@ def customer_before_save(action: Action, call: Call, record: Record, old: Record
         tenant = tenant_of(call)
         record["countryCode"] = record.get("countryCode") or tenant.get("countryCode") or "NO"
     country = str(record.get("countryCode") or "").upper()
-    if country not in COUNTRY_CODES:
+    if country not in country_codes():
         raise _invalid("countryCode", f"{record.get('countryCode')!r} is not an ISO 3166-1 alpha-2 country code.")
     record["countryCode"] = country
     vat = record.get("vatNumber") or ""

@@ -8,8 +8,6 @@ comma-separated signed values from -128 to 127 (``"37, 80, 68, 70, 45, ..."`` is
 
 from __future__ import annotations
 
-from fpdf import FPDF
-
 STATUS_NAMES = {0: "Pending", 1: "Confirmed", 2: "Draft", 4: "Voided"}
 
 
@@ -45,6 +43,8 @@ def render(invoice: dict, customer: dict, company: dict, *, distribute: bool = F
     charge_total = sum(c.get("amount", 0) for c in charges)
     subtotal = sum(d.get("totalPrice", 0) for d in lines)
     share = (charge_total / subtotal) if distribute and subtotal else 0.0
+
+    from fpdf import FPDF  # here, not at import: fpdf and fontTools take a third of a second to load
 
     pdf = FPDF(format="letter")
     pdf.set_creation_date(_creation(invoice))
