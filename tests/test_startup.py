@@ -73,3 +73,32 @@ def test_serve_seeds_in_the_background_and_a_request_meanwhile_sees_whole_data()
     pages = [json.loads(page) for page in got]
     assert [(p["data"], p["count"]) for p in pages] == [(e["data"], e["count"]) for e in map(json.loads, expected)]
     assert all(page["data"] for page in pages)  # seeded records, not empty pages
+
+
+def test_a_spec_breaking_openapi_is_refused_with_the_validators_message(tmp_path, monkeypatch):
+    """The OpenAPI check's fast first pass (jsonschema-rs) lets nothing through that
+    openapi-spec-validator refuses: a wrong type, an unknown status key, and an operation whose path
+    parameter is not declared (a semantic check), each named with where it is."""
+    import shutil
+
+    from sparring.catalog import SpecError, data_dir, load_partner
+
+    monkeypatch.setenv("SPARRING_CACHE_DIR", str(tmp_path / "cache"))
+    original = (data_dir("spec") / "inventorypro.yaml").read_text()
+    breakages = {
+        "a wrong type": (original.replace("info:\n", "info: 7\nx-was-info:\n", 1), "7 is not of type 'object'"),
+        "a status that is not one": (original.replace("        '200':", "        'twohundred':", 1), "twohundred"),
+        "an undeclared path parameter": (original.replace("/Customer/{id}:", "/Customer/{id}/{extra}:", 1),
+                                         "extra"),
+    }
+    for what, (text, expected) in breakages.items():
+        assert text != original, what
+        spec = tmp_path / "inventorypro.yaml"
+        spec.write_text(text)
+        try:
+            load_partner(spec, data_dir("fixtures"))
+        except SpecError as exc:
+            assert "inventorypro.yaml" in str(exc) and expected in str(exc), (what, str(exc))
+        else:
+            raise AssertionError(f"{what}: the spec loaded")
+    shutil.rmtree(tmp_path / "cache", ignore_errors=True)

@@ -124,7 +124,7 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
     """Parse, validate and resolve one spec.
 
     The spec is validated as written (``$ref``s kept) with openapi-spec-validator, prance's OAS 3
-    backend, and then resolved with prance's resolver: validating the resolved document instead,
+    backend (its meta-schema pass in Rust: :mod:`sparring.openapi_check`), and then resolved with prance's resolver: validating the resolved document instead,
     as ``prance.ResolvingParser`` does, checks every inlined copy of a schema again (about six
     times slower on Yodify's 84 operations). The result is cached by content hash
     (:mod:`sparring.speccache`): a start with an unchanged spec skips all of it.
@@ -154,7 +154,7 @@ def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
 
 def _resolved(spec_path: Path, content: bytes) -> dict:
     """The spec checked (declarations first, then OpenAPI) and with every ``$ref`` resolved."""
-    from openapi_spec_validator import validate
+    from sparring.openapi_check import validate
     from prance.util.resolver import RefResolver, permissive_object_on_recursion
     from prance.util.url import absurl
 

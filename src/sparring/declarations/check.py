@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 import jsonschema
+import jsonschema_rs
 from jsonschema.exceptions import ValidationError, best_match
 
 MAX_PROBLEMS = 10
@@ -41,6 +42,13 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema())
 
 
+@lru_cache(maxsize=1)
+def _quick() -> t.Any:
+    """The same schema in jsonschema-rs: it says whether a document is valid, a tenth of the time;
+    only an invalid one goes through :func:`_validator` for its errors."""
+    return jsonschema_rs.validator_for(schema(), validate_formats=False)
+
+
 def json_path(parts: t.Iterable[t.Any]) -> str:
     """``x-sparring.auth.clients[0].token``: keys joined by dots, list indexes in brackets."""
     out = ""
@@ -51,6 +59,8 @@ def json_path(parts: t.Iterable[t.Any]) -> str:
 
 def check_document(raw: t.Any, source: str) -> None:
     """Raise :class:`DeclarationError` listing every problem of the document's declarations."""
+    if _quick().is_valid(raw):
+        return
     validator = _validator()
     if validator.is_valid(raw):
         return
