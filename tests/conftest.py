@@ -61,16 +61,10 @@ def _store_backend(request):
 # against Redis: the Redis pass (SPARRING_TEST_STORE=redis) leaves them out.
 NOT_ON_REDIS = {"test_fuzz.py", "test_reconstruct.py", "test_declarations.py", "test_yodify_reconstruct.py",
                 "test_redis_store.py", "test_cli.py",
-                # the control API's namespace listing, caps, idle dropping and state file read the memory
-                # store's bookkeeping, which the Redis store does not keep yet (README, "Stores")
-                "test_control_api.py", "test_control_serve.py", "test_control_pytest_plugin.py",
                 # real `sparring serve` processes, which take their store from the command line
                 "test_hardening_inputs.py", "test_hardening_serve.py", "test_bad_input_campaign.py",
                 "test_swagger_ui_browser.py"}
-# Partners whose declarations the Redis store does not serve yet: Flow Retail's tenant namespaces
-# start from their own part of the seeded data (namespace.seed-field), which only the memory store
-# implements (README, "Several workers on Redis").
-NOT_ON_REDIS_FOLDERS = {"flowretail"}
+NOT_ON_REDIS_FOLDERS: set[str] = set()
 
 
 def pytest_collection_modifyitems(session, config, items):

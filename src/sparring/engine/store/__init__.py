@@ -91,6 +91,7 @@ class Collection(t.Protocol):
 @t.runtime_checkable
 class Namespace(t.Protocol):
     name: str
+    pending: bool  # true until opened (a shared store opens on first use; the endpoint then opens it)
 
     def __getitem__(self, collection: str) -> Collection: ...
     def __contains__(self, collection: str) -> bool: ...

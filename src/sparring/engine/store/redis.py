@@ -42,6 +42,7 @@ import redis as redis_client
 
 from sparring.engine.store import Filter, Record, Seeder
 from sparring.engine.store.memory import Namespace as MemoryNamespace
+from sparring.engine.store.memory import _ABSENT, NamespaceLimit, RecordLimit
 from sparring.engine.store.memory import Range, _check, _order, _within
 
 LOCK_TTL_MS = 30_000
@@ -112,15 +113,64 @@ _loads = marshal.loads
 
 # -- Lua ------------------------------------------------------------------------------------------
 
-# Opens a namespace in one round trip. KEYS[1]: the partner's meta hash. ARGV: the partner's key
-# prefix, the namespace name. Registers the name in the current generation's names set.
+# Opens a namespace in one round trip, and reads one record in the same call when asked.
+# KEYS[1]: the partner's meta hash. ARGV: the partner's key prefix, the namespace name, register
+# ('1': a request uses it, so create it and note the time; '0': only look), the namespace cap ('' for
+# none), the scope's field and value id ('' for none), the collection and record field to read ('' for
+# none), then the key prefixes of every partner (for the cap, which counts all of them).
+# Returns {snap, gen, own, snapshot base, status, idle seconds, record}; status 'ok', 'seed' (seed
+# first, then call again), 'cap' (a new namespace past the cap) or 'missing' (not created, register '0').
 _OPEN = """
 local meta = redis.call('HMGET', KEYS[1], 'snap', 'seeded', 'gen')
-local gen = meta[3] or '0'
-local base = ARGV[1] .. ':g' .. gen
-redis.call('SADD', base .. ':names', ARGV[2])
-local own = redis.call('SMEMBERS', base .. ':ns:' .. ARGV[2] .. ':own')
-return {meta[1] or '0', meta[2] or '', gen, own}
+local snap, gen = meta[1] or '0', meta[3] or '0'
+local base, name = ARGV[1], ARGV[2]
+local g = base .. ':g' .. gen
+local known = redis.call('SISMEMBER', g .. ':names', name) == 1
+if ARGV[3] == '0' and not known then return {snap, gen, {}, '', 'missing', '', false} end
+if meta[2] ~= snap then return {snap, gen, {}, '', 'seed', '', false} end
+local part = redis.call('HGET', g .. ':base', name)
+if not part then
+  part = base .. ':s' .. snap .. ':snap'
+  if ARGV[5] ~= '' then
+    if redis.call('HGET', KEYS[1], 'vals:' .. ARGV[5]) ~= snap then return {snap, gen, {}, '', 'seed', '', false} end
+    local pid = '~'
+    if redis.call('SISMEMBER', base .. ':s' .. snap .. ':vals:' .. ARGV[5], ARGV[6]) == 1 then pid = ARGV[6] end
+    if redis.call('HGET', KEYS[1], 'part:' .. ARGV[5] .. ':' .. pid) ~= snap then
+      return {snap, gen, {}, '', 'seed', '', false}
+    end
+    part = base .. ':s' .. snap .. ':part:' .. ARGV[5] .. ':' .. pid
+  end
+end
+local now = redis.call('TIME')
+now = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local idle = ''
+if known then
+  local used = redis.call('HGET', g .. ':used', name)
+  if used then idle = tostring(now - tonumber(used)) end
+elseif ARGV[4] ~= '' then
+  local total = 0
+  for i = 9, #ARGV do
+    local pgen = redis.call('HGET', ARGV[i] .. ':meta', 'gen') or '0'
+    total = total + redis.call('SCARD', ARGV[i] .. ':g' .. pgen .. ':names')
+  end
+  if total >= tonumber(ARGV[4]) then return {snap, gen, {}, '', 'cap', '', false} end
+end
+if ARGV[3] == '1' then
+  if not known then
+    redis.call('SADD', g .. ':names', name)
+    if ARGV[5] ~= '' then redis.call('HSET', g .. ':base', name, part) end
+  end
+  redis.call('HSET', g .. ':used', name, tostring(now))
+end
+local ownkey = g .. ':ns:' .. name .. ':own'
+local own = redis.call('SMEMBERS', ownkey)
+local record = false
+if ARGV[7] ~= '' then
+  local cb = part
+  if redis.call('SISMEMBER', ownkey, ARGV[7]) == 1 then cb = g .. ':ns:' .. name end
+  record = redis.call('HGET', cb .. ':' .. ARGV[7] .. ':rec', ARGV[8])
+end
+return {snap, gen, own, part, 'ok', idle, record}
 """
 
 # KEYS[1]: the namespace's set of materialized collections; then pairs (snapshot key, own key).
@@ -197,6 +247,7 @@ class RedisCollection:
     # keys
     def _base(self, own: bool | None = None) -> str:
         ns = self.namespace
+        ns.opened()
         if own is None:
             own = self.name in ns.own
         return f"{ns.own_base if own else ns.snapshot_base}:{self.name}"
@@ -227,7 +278,11 @@ class RedisCollection:
         return bool(self.client.hexists(self._rec(), encode(pk)))
 
     def get(self, pk: t.Any) -> Record | None:
-        raw = self.client.hget(self._rec(), encode(pk))
+        ns = self.namespace
+        if ns.opening is None:  # the namespace's first use: open it and read in one round trip
+            raw = ns.open(read=(self.name, encode(pk)))
+        else:
+            raw = self.client.hget(self._rec(), encode(pk))
         return None if raw is None else _loads(raw)
 
     def indexed(self, field: str) -> bool:
@@ -267,6 +322,8 @@ class RedisCollection:
             rec = self._rec()
             old_raw = self.client.hget(rec, field)
             old = None if old_raw is None else _loads(old_raw)
+            if old is None:
+                self.namespace.check_room()
             seq = self._base() + ":seq"
             number = int(pk) if isinstance(pk, str) and pk.isdigit() else pk
             bump = isinstance(number, int) and not isinstance(number, bool)
@@ -388,22 +445,43 @@ def _match(candidates: list[Record], checks: t.Sequence[t.Callable[[Record], boo
 
 
 class RedisNamespace:
-    """One namespace as one request sees it: opened with one round trip (generation numbers and
-    which collections it has written so far)."""
+    """One namespace as one request sees it, opened on its first use with one round trip (generation
+    numbers, the snapshot it reads from, which collections it has written so far; a ``get`` reads its
+    record in that same call)."""
 
-    def __init__(self, store: "RedisStore", partner: str, name: str) -> None:
+    def __init__(self, store: "RedisStore", partner: str, name: str, scope: tuple[str, t.Any] | None = None,
+                 register: bool = True) -> None:
         self.store = store
         self.partner = partner
         self.name = name
-        snap, gen, own = store.open(partner, name)
-        base = store.partner_base(partner)
-        self.snapshot_base = f"{base}:s{snap}:snap"
-        self.own_base = f"{base}:g{gen}:ns:{name}"
-        self.own_set = self.own_base + ":own"
-        self.own: set[str] = own
-        self.lock = store.lock_for(f"{self.own_base}:lock")
+        self.scope = scope
+        self.register = register
+        self.opening: tuple | None = None
         self.specs = store.partners[partner][0]
         self._collections: dict[str, RedisCollection] = {}
+
+    def open(self, read: tuple[str, bytes] | None = None) -> t.Any:
+        """Open it now (NamespaceLimit past the cap); returns the record ``read`` names, if any."""
+        snap, gen, own, part, idle, record = self.store.open(self.partner, self.name, self.scope, self.register, read)
+        base = self.store.partner_base(self.partner)
+        self.snapshot_base = part
+        self.own_base = f"{base}:g{gen}:ns:{self.name}"
+        self.own_set = self.own_base + ":own"
+        self.own: set[str] = own
+        self.idle = idle
+        self.lock = self.store.lock_for(f"{self.own_base}:lock")
+        self.opening = (snap, gen)
+        return record
+
+    def opened(self) -> "RedisNamespace":
+        if self.opening is None:
+            self.open()
+        return self
+
+    @property
+    def pending(self) -> bool:
+        """Not opened yet: no action has used it (the endpoint then opens it, so it exists)."""
+        return self.opening is None
 
     @property
     def collections(self) -> dict[str, RedisCollection]:
@@ -422,6 +500,7 @@ class RedisNamespace:
     @contextlib.contextmanager
     def transaction(self) -> t.Iterator[None]:
         """Reads and writes no other request on any worker interleaves with."""
+        self.opened()
         with self.lock:
             if self.lock.depth == 1:  # just taken: see what other workers wrote before
                 self.own = {m.decode() for m in self.store.client.smembers(self.own_set)}
@@ -430,6 +509,33 @@ class RedisNamespace:
     def export(self) -> dict[str, list[Record]]:
         with self.transaction():
             return {name: list(c.records()) for name, c in self.collections.items()}
+
+    # what the control API shows (as memory.Namespace)
+    def count(self) -> int:
+        pipe = self.store.client.pipeline(transaction=False)
+        for c in self.collections.values():
+            pipe.hlen(c._rec())
+        return sum(pipe.execute())
+
+    def check_room(self) -> None:
+        cap = self.store.max_records
+        if cap is not None and self.count() >= cap:
+            raise RecordLimit(self.partner, self.name, cap)
+
+    def materialized(self) -> list[str]:
+        self.opened()
+        return [n for n in self.specs if n in self.own]
+
+    def sequences(self) -> dict[str, int]:
+        pipe = self.store.client.pipeline(transaction=False)
+        for c in self.collections.values():
+            pipe.get(c._base() + ":seq")
+        return {n: int(v or 1) for n, v in zip(self.specs, pipe.execute())}
+
+    def idle_seconds(self) -> float:
+        """Seconds since a request last used it (Redis' clock, the same for every worker)."""
+        self.opened()
+        return self.idle
 
 
 def _fields(spec: t.Any) -> list[str]:
@@ -464,14 +570,20 @@ class RedisShared:
     def __setitem__(self, name: str, value: t.Any) -> None:
         self.set(name, value)
 
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(sorted(k.decode() for k in self.client.hkeys(self.key)))
+
 
 class RedisStore:
     """Every partner's namespaces in one Redis database, under ``prefix``."""
 
     def __init__(self, url: str = "redis://127.0.0.1:6379/0", prefix: str = "sparring", *,
-                 client: redis_client.Redis | None = None) -> None:
+                 client: redis_client.Redis | None = None, max_namespaces: int | None = None,
+                 max_records: int | None = None) -> None:
         self.url = url
         self.prefix = prefix
+        self.max_namespaces = max_namespaces  # across every partner and worker (--max-namespaces)
+        self.max_records = max_records  # per namespace (--max-records)
         # named by process, so a server's CLIENT LIST shows which workers are connected
         self.client = client or redis_client.Redis.from_url(url, client_name=f"sparring-{os.getpid()}")
         self.shared = RedisShared(self.client, f"{prefix}:shared")
@@ -500,48 +612,77 @@ class RedisStore:
                 lock = self._locks[key] = RedisLock(self, key)
             return lock
 
-    def open(self, partner: str, name: str) -> tuple[str, str, set[str]]:
-        """(snapshot generation, namespace generation, collections written), seeding the snapshot
-        first if no worker has yet."""
+    def open(self, partner: str, name: str, scope: tuple[str, t.Any] | None = None, register: bool = True,
+             read: tuple[str, bytes] | None = None) -> tuple[str, str, set[str], str, float, t.Any]:
+        """(snapshot generation, namespace generation, collections written, snapshot base it reads
+        from, idle seconds, the record ``read`` names), seeding first if no worker has yet."""
         base = self.partner_base(partner)
-        snap, seeded, gen, own = self._open(keys=[base + ":meta"], args=[base, name])
-        if seeded != snap:
-            self._seed(partner, snap.decode())
-        return snap.decode(), gen.decode(), {m.decode() for m in own}
+        field, value = ("", "") if scope is None else (scope[0], _value_id(scope[1]))
+        collection, key = read or ("", b"")
+        args = [base, name, "1" if register else "0", "" if self.max_namespaces is None else self.max_namespaces,
+                field, value, collection, key, *(self.partner_base(p) for p in self.partners)]
+        for _ in range(3):
+            snap, gen, own, part, status, idle, record = self._open(keys=[base + ":meta"], args=args)
+            if status == b"seed":
+                self._seed(partner, snap.decode(), scope)
+                continue
+            if status == b"cap":
+                raise NamespaceLimit(self.max_namespaces)
+            if status == b"missing":
+                raise KeyError(name)
+            return (snap.decode(), gen.decode(), {m.decode() for m in own}, part.decode(),
+                    float(idle or 0), record)
+        raise RuntimeError(f"{partner}: the snapshot changed while opening namespace {name!r}")
 
-    def _seed(self, partner: str, snap: str) -> None:
-        """Seed the snapshot once across workers: the first takes the lock and writes, the others
-        wait on the lock and then find it done."""
+    def _seed(self, partner: str, snap: str, scope: tuple[str, t.Any] | None = None) -> None:
+        """Seed the snapshot (and a scope's part of it) once across workers: the first takes the lock
+        and writes, the others wait on the lock and then find it done."""
         base = self.partner_base(partner)
+        meta = base + ":meta"
         with self.lock_for(f"{base}:seeding"):
-            if (self.client.hget(base + ":meta", "seeded") or b"").decode() == snap:
+            if (self.client.hget(meta, "seeded") or b"").decode() != snap:
+                self._write(partner, f"{base}:s{snap}:snap", self._seeded(partner), {"seeded": snap})
+            if scope is None:
                 return
-            collections, seeder = self.partners[partner]
-            seeded = MemoryNamespace(f"{partner}:snapshot")
-            for spec in collections.values():
-                seeded.add(spec.new_collection())
-            seeder(seeded)
-            target = f"{base}:s{snap}:snap"
-            pipe = self.client.pipeline(transaction=False)
-            for name, spec in collections.items():
-                fields = _fields(spec)
-                collection = seeded[name]
-                coll_base = f"{target}:{name}"
-                for k in [coll_base + ":rec", coll_base + ":seq", *(f"{coll_base}:idx:{f}" for f in fields)]:
-                    pipe.delete(k)
-                pipe.set(coll_base + ":seq", collection._next_id)
-                batch_rec: dict[bytes, bytes] = {}
-                batch_idx: dict[str, dict[bytes, int]] = {f: {} for f in fields}
-                for record in collection.records():
-                    field = encode(record[spec.key])
-                    batch_rec[field] = _dumps(record)
-                    for f in fields:
-                        batch_idx[f][encode(record.get(f)) + field] = 0
-                    if len(batch_rec) >= BATCH:
-                        _flush(pipe, coll_base, batch_rec, batch_idx)
-                _flush(pipe, coll_base, batch_rec, batch_idx)
-            pipe.hset(base + ":meta", "seeded", snap)
-            pipe.execute()
+            field = scope[0]
+            seeded = None
+            if (self.client.hget(meta, f"vals:{field}") or b"").decode() != snap:
+                seeded = self._seeded(partner)
+                values = {_value_id(r[field]) for c in seeded.collections.values() for r in c.records()
+                          if isinstance(r.get(field), (str, int))}
+                pipe = self.client.pipeline(transaction=True)
+                vals = f"{base}:s{snap}:vals:{field}"
+                pipe.delete(vals)
+                if values:
+                    pipe.sadd(vals, *values)
+                pipe.hset(meta, f"vals:{field}", snap)
+                pipe.execute()
+            wanted = _value_id(scope[1])
+            held = isinstance(scope[1], (str, int)) and self.client.sismember(f"{base}:s{snap}:vals:{field}", wanted)
+            pid = wanted if held else "~"
+            if (self.client.hget(meta, f"part:{field}:{pid}") or b"").decode() != snap:
+                seeded = seeded or self._seeded(partner)
+                part = seeded.only(f"{partner}:{field}", field, scope[1] if held else _ABSENT)
+                self._write(partner, f"{base}:s{snap}:part:{field}:{pid}", part, {f"part:{field}:{pid}": snap})
+
+    def _seeded(self, partner: str) -> MemoryNamespace:
+        """The partner's snapshot, generated in this process as the memory store does."""
+        collections, seeder = self.partners[partner]
+        seeded = MemoryNamespace(f"{partner}:snapshot")
+        for spec in collections.values():
+            seeded.add(spec.new_collection())
+        seeder(seeded)
+        return seeded
+
+    def _write(self, partner: str, target: str, seeded: MemoryNamespace, marks: dict[str, str]) -> None:
+        """Write a seeded namespace under ``target`` in one pipeline, then ``marks`` into the meta hash."""
+        meta = self.partner_base(partner) + ":meta"
+        pipe = self.client.pipeline(transaction=False)
+        for name, spec in self.partners[partner][0].items():
+            _records_into(pipe, f"{target}:{name}", _fields(spec), spec.key, seeded[name].records(),
+                          seeded[name]._next_id)
+        pipe.hset(meta, mapping=marks)
+        pipe.execute()
 
     # the Store protocol
     def define(self, partner: str, collections: t.Mapping[str, t.Any], seeder: Seeder) -> None:
@@ -550,10 +691,16 @@ class RedisStore:
     def namespace(self, partner: str, name: str = "default", scope: tuple[str, t.Any] | None = None) -> RedisNamespace:
         if partner not in self.partners:
             raise KeyError(partner)
-        if scope is not None:  # namespace.seed-field: the memory store's alone for now (README)
-            raise NotImplementedError(f"{partner}: namespaces scoped by a seed field are not implemented on Redis yet; "
-                                      "serve this partner with --store memory")
-        return RedisNamespace(self, partner, name)
+        return RedisNamespace(self, partner, name, scope)
+
+    def existing(self, partner: str, name: str) -> RedisNamespace | None:
+        """The namespace if a request has used it, without creating it."""
+        if partner not in self.partners:
+            return None
+        try:
+            return RedisNamespace(self, partner, name, register=False).opened()
+        except KeyError:
+            return None
 
     def namespaces(self, partner: str) -> list[str]:
         base = self.partner_base(partner)
@@ -579,13 +726,75 @@ class RedisStore:
     def drop(self, partner: str, name: str) -> None:
         self._drop_namespace(partner, name)
 
-    def _drop_namespace(self, partner: str, name: str) -> None:
-        ns = RedisNamespace(self, partner, name)
+    def drop_idle(self, idle_seconds: float) -> list[tuple[str, str]]:
+        """Drop every namespace no request used for ``idle_seconds`` (on any worker); returns (partner, name) pairs."""
+        dropped = []
+        for partner in self.partners:
+            base = self.partner_base(partner)
+            gen = (self.client.hget(base + ":meta", "gen") or b"0").decode()
+            used = self.client.hgetall(f"{base}:g{gen}:used")
+            seconds, micros = self.client.time()
+            now = seconds + micros / 1e6
+            for raw, when in sorted(used.items()):
+                if now - float(when) >= idle_seconds:
+                    self._drop_namespace(partner, raw.decode(), unless_used_after=float(when))
+                    dropped.append((partner, raw.decode()))
+        return dropped
+
+    def _drop_namespace(self, partner: str, name: str, unless_used_after: float | None = None) -> None:
+        ns = self.existing(partner, name)
+        if ns is None:
+            return
+        g = ns.own_base.rsplit(":ns:", 1)[0]
         with ns.transaction():
+            if unless_used_after is not None and float(self.client.hget(g + ":used", name) or 0) > unless_used_after:
+                return  # a request used it meanwhile
             keys = [k for c in ns.collections.values() if c.name in ns.own for k in c._keys(c._base(True))]
-            self.client.delete(ns.own_set, *keys)
+            pipe = self.client.pipeline(transaction=True)
+            pipe.delete(ns.own_set, *keys)
+            pipe.srem(g + ":names", name)
+            pipe.hdel(g + ":used", name)
+            pipe.hdel(g + ":base", name)
+            pipe.execute()
             ns.own = set()
-        self.client.srem(ns.own_base.rsplit(":ns:", 1)[0] + ":names", name)
+
+    def restore(self, partner: str, spaces: t.Mapping[str, tuple[t.Mapping[str, list[Record]], t.Mapping[str, int]]]) -> None:
+        """Replace whole namespaces of a partner with the given records and id sequences, as
+        :meth:`memory.MemoryStore.restore` does: all of them in one ``MULTI``/``EXEC``."""
+        collections, _ = self.partners[partner]
+        base = self.partner_base(partner)
+        if self.max_namespaces is not None:
+            new = [n for n in spaces if self.existing(partner, n) is None]
+            total = sum(len(self.namespaces(p)) for p in self.partners)
+            if new and total + len(new) > self.max_namespaces:
+                raise NamespaceLimit(self.max_namespaces)
+        snap, seeded, gen = (v.decode() if v else "0" for v in self.client.hmget(base + ":meta", "snap", "seeded", "gen"))
+        if seeded != snap:
+            self._seed(partner, snap)
+        g = f"{base}:g{gen}"
+        locks = [self.lock_for(f"{g}:ns:{name}:lock") for name in sorted(spaces)]
+        with contextlib.ExitStack() as held:
+            for lock in locks:
+                held.enter_context(lock)
+            pipe = self.client.pipeline(transaction=True)
+            seconds, micros = self.client.time()
+            for name, (records, sequences) in spaces.items():
+                own_base = f"{g}:ns:{name}"
+                old = [f"{own_base}:{c}:{k}" for c, spec in collections.items()
+                       for k in ["rec", "seq", *(f"idx:{f}" for f in _fields(spec))]]
+                pipe.delete(own_base + ":own", *old)
+                for cname, rows in records.items():
+                    spec = collections[cname]
+                    own = spec.new_collection()
+                    for row in rows:
+                        own.put(row)
+                    own.advance(sequences.get(cname, 1))
+                    _records_into(pipe, f"{own_base}:{cname}", _fields(spec), spec.key, own.records(), own.sequence)
+                    pipe.sadd(own_base + ":own", cname)
+                pipe.sadd(g + ":names", name)
+                pipe.hdel(g + ":base", name)
+                pipe.hset(g + ":used", name, str(seconds + micros / 1e6))
+            pipe.execute()
 
     def _delete_generation(self, partner: str, gen: str) -> None:
         """Delete the keys of every namespace of a past generation (known from its names set)."""
@@ -601,27 +810,42 @@ class RedisStore:
                     cb = f"{own_base}:{c.decode()}"
                     keys += [cb + ":rec", cb + ":seq", *(f"{cb}:idx:{f}" for f in _fields(spec))]
             self.client.unlink(*keys)
-        self.client.unlink(base + ":names")
+        self.client.unlink(base + ":names", base + ":used", base + ":base")
 
     def _delete_snapshot(self, partner: str, snap: str) -> None:
-        base = f"{self.partner_base(partner)}:s{snap}:snap"
-        keys = []
-        for name, spec in self.partners[partner][0].items():
-            cb = f"{base}:{name}"
-            keys += [cb + ":rec", cb + ":seq", *(f"{cb}:idx:{f}" for f in _fields(spec))]
-        if keys:
-            self.client.unlink(*keys)
+        """Delete a past snapshot and its scoped parts."""
+        self._unlink_matching(f"{self.partner_base(partner)}:s{snap}:*")
 
     def clear(self) -> None:
         """Delete every key under this store's prefix (a fresh start, as a new process in memory)."""
+        self._unlink_matching(f"{self.prefix}:*")
+
+    def _unlink_matching(self, pattern: str) -> None:
         batch = []
-        for key in self.client.scan_iter(match=f"{self.prefix}:*", count=1000):
+        for key in self.client.scan_iter(match=pattern, count=1000):
             batch.append(key)
             if len(batch) >= 1000:
                 self.client.unlink(*batch)
                 batch = []
         if batch:
             self.client.unlink(*batch)
+
+
+def _records_into(pipe: t.Any, coll_base: str, fields: list[str], key: str, records: t.Iterable[Record],
+                  sequence: int) -> None:
+    """Queue the commands that write one collection's records, indexes and sequence under ``coll_base``."""
+    pipe.delete(coll_base + ":rec", coll_base + ":seq", *(f"{coll_base}:idx:{f}" for f in fields))
+    pipe.set(coll_base + ":seq", sequence)
+    batch_rec: dict[bytes, bytes] = {}
+    batch_idx: dict[str, dict[bytes, int]] = {f: {} for f in fields}
+    for record in records:
+        field = encode(record[key])
+        batch_rec[field] = _dumps(record)
+        for f in fields:
+            batch_idx[f][encode(record.get(f)) + field] = 0
+        if len(batch_rec) >= BATCH:
+            _flush(pipe, coll_base, batch_rec, batch_idx)
+    _flush(pipe, coll_base, batch_rec, batch_idx)
 
 
 def _flush(pipe: t.Any, coll_base: str, records: dict, indexes: dict) -> None:
@@ -632,6 +856,11 @@ def _flush(pipe: t.Any, coll_base: str, records: dict, indexes: dict) -> None:
         if members:
             pipe.zadd(f"{coll_base}:idx:{f}", members)
             members.clear()
+
+
+def _value_id(value: t.Any) -> str:
+    """A scope value as a key part (its sortable encoding in hex)."""
+    return encode(value).hex()
 
 
 def isolated(url: str) -> RedisStore:
