@@ -60,10 +60,7 @@ def _store_backend(request):
 # Files that build no app of their own on the store under test, or that the first pass already ran
 # against Redis: the Redis pass (SPARRING_TEST_STORE=redis) leaves them out.
 NOT_ON_REDIS = {"test_fuzz.py", "test_reconstruct.py", "test_declarations.py", "test_yodify_reconstruct.py",
-                "test_redis_store.py", "test_cli.py",
-                # real `sparring serve` processes, which take their store from the command line
-                "test_hardening_inputs.py", "test_hardening_serve.py", "test_bad_input_campaign.py",
-                "test_swagger_ui_browser.py"}
+                "test_redis_store.py", "test_cli.py", "test_swagger_ui_browser.py"}
 NOT_ON_REDIS_FOLDERS: set[str] = set()
 
 

@@ -4,6 +4,7 @@ processes write at once (a real ``sparring serve --workers 3 --store redis://...
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 import time
@@ -152,7 +153,7 @@ def test_several_workers_write_at_once_and_lose_nothing(redis_url):
 
         # the writes went through more than one worker (each names its Redis connection by pid)
         names = {c["name"] for c in redis.Redis.from_url(redis_url).client_list()}
-        workers = {n for n in names if n.startswith("sparring-") and n != f"sparring-{process.pid}"}
+        workers = {n for n in names if re.fullmatch(r"sparring-\d+", n) and n != f"sparring-{process.pid}"}
         assert len(workers) >= 2, names
 
         # a reset on one worker is seen by all of them
@@ -161,6 +162,16 @@ def test_several_workers_write_at_once_and_lose_nothing(redis_url):
             with httpx.Client(headers=headers) as client:
                 assert client.get(api + "/Customer/CONC-0").status_code == 404
                 assert client.get(api + "/Customer/All").json()["totalCount"] == before
+
+        # each worker keeps the clock offset in memory: a clock move on one worker answers only once
+        # every worker dropped its copy, so the token is refused everywhere from then on
+        for _ in range(6):
+            with httpx.Client(headers=headers) as client:
+                assert client.get(api + "/Customer/All").status_code == 200
+        assert httpx.post(base + "/__sparring/clock", json={"advance": 14400 + 60}).status_code == 200
+        for _ in range(12):
+            with httpx.Client(headers=headers) as client:  # a connection of its own: any worker
+                assert client.get(api + "/Customer/All").status_code == 401
     finally:
         process.terminate()
         process.wait(30)

@@ -28,7 +28,6 @@ runs one request at a time).
 from __future__ import annotations
 
 import contextlib
-import json
 import marshal
 import os
 import struct
@@ -43,6 +42,7 @@ import redis as redis_client
 from sparring.engine.store import Filter, Record, Seeder
 from sparring.engine.store.memory import Namespace as MemoryNamespace
 from sparring.engine.store.memory import _ABSENT, NamespaceLimit, RecordLimit
+from sparring.engine.store.redis_shared import RedisShared
 from sparring.engine.store.memory import Range, _check, _order, _within
 
 LOCK_TTL_MS = 30_000
@@ -542,38 +542,6 @@ def _fields(spec: t.Any) -> list[str]:
     return list(dict.fromkeys([spec.key, *spec.indexed]))
 
 
-class RedisShared:
-    """:class:`sparring.engine.store.Shared` as one Redis hash, read on every use (never cached)."""
-
-    def __init__(self, client: redis_client.Redis, key: str) -> None:
-        self.client = client
-        self.key = key
-
-    def get(self, name: str, default: t.Any = None) -> t.Any:
-        raw = self.client.hget(self.key, name)
-        return default if raw is None else json.loads(raw)
-
-    def set(self, name: str, value: t.Any) -> None:
-        self.client.hset(self.key, name, json.dumps(value))
-
-    def setdefault(self, name: str, value: t.Any) -> t.Any:
-        """The value already set by any worker, else this one (first writer wins)."""
-        self.client.hsetnx(self.key, name, json.dumps(value))
-        return self.get(name, value)
-
-    def __getitem__(self, name: str) -> t.Any:
-        raw = self.client.hget(self.key, name)
-        if raw is None:
-            raise KeyError(name)
-        return json.loads(raw)
-
-    def __setitem__(self, name: str, value: t.Any) -> None:
-        self.set(name, value)
-
-    def __iter__(self) -> t.Iterator[str]:
-        return iter(sorted(k.decode() for k in self.client.hkeys(self.key)))
-
-
 class RedisStore:
     """Every partner's namespaces in one Redis database, under ``prefix``."""
 
@@ -586,7 +554,7 @@ class RedisStore:
         self.max_records = max_records  # per namespace (--max-records)
         # named by process, so a server's CLIENT LIST shows which workers are connected
         self.client = client or redis_client.Redis.from_url(url, client_name=f"sparring-{os.getpid()}")
-        self.shared = RedisShared(self.client, f"{prefix}:shared")
+        self.shared = RedisShared(self.client, prefix, url)
         self.partners: dict[str, tuple[t.Mapping[str, t.Any], Seeder]] = {}
         self._locks: dict[str, RedisLock] = {}
         self._locks_guard = threading.Lock()
@@ -819,6 +787,7 @@ class RedisStore:
     def clear(self) -> None:
         """Delete every key under this store's prefix (a fresh start, as a new process in memory)."""
         self._unlink_matching(f"{self.prefix}:*")
+        self.shared.changed()
 
     def _unlink_matching(self, pattern: str) -> None:
         batch = []
