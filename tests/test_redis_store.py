@@ -183,3 +183,72 @@ def test_store_url_prefix(redis_url):
     store.shared.set("seed", 4)
     assert RedisStore.from_url(redis_url, prefix="mine").shared.get("seed") == 4
     assert store.shared.setdefault("seed", 9) == 4
+
+
+def _serve_workers(url: str, port: int, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sparring", "serve", "--workers", "2", "--store", url, "--partner", "inventorypro",
+         "--port", str(port), "--log-level", "warning", "--no-access-log", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _stop(process: subprocess.Popen) -> str:
+    process.terminate()
+    return process.communicate(timeout=30)[0]
+
+
+def test_several_workers_keep_a_state_file_caps_and_drop_idle_namespaces(redis_url, tmp_path):
+    url = f"{redis_url}?prefix=state-{free_port()}"
+    state = tmp_path / "state.json"
+    port = free_port()
+    base, api = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/inventorypro/api/v1"
+    process = _serve_workers(url, port, "--state", str(state), "--max-namespaces", "2")
+    try:
+        _wait(base, process)
+        token = httpx.post(api + "/Token", data={"grant_type": "client_credentials", "client_id": "demo-warehouse",
+                                                 "client_secret": "demo-warehouse-secret"}).json()["access_token"]
+        ci = {"Authorization": f"Bearer {token}", "X-Sparring-Namespace": "ci"}
+        assert httpx.post(api + "/Customer", json={"shortID": "KEEP-1", "name": "Kept"}, headers=ci).status_code == 201
+        # default (the token's) and ci exist: a third namespace is past the cap, on every worker
+        for _ in range(4):
+            with httpx.Client() as client:
+                third = client.get(api + "/Customer/All", headers={**ci, "X-Sparring-Namespace": "third"})
+                assert third.status_code == 429 and third.headers["x-sparring-cap"] == "max-namespaces"
+        listing = httpx.get(base + "/__sparring/namespaces").json()
+        assert [n["name"] for n in listing["partners"]["inventorypro"]] == ["ci", "default"]
+        assert httpx.post(base + "/__sparring/state/save").json()["saved"] == str(state)
+        assert "KEEP-1" in state.read_text()
+        assert httpx.post(api + "/Customer", json={"shortID": "KEEP-2", "name": "After"}, headers=ci).status_code == 201
+    finally:
+        output = _stop(process)
+    assert "state: saved to" in output  # on shutdown, by the parent, with what every worker wrote
+
+    port = free_port()
+    base, api = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/inventorypro/api/v1"
+    process = _serve_workers(url, port, "--state", str(state))
+    try:
+        _wait(base, process)
+        for short_id in ("KEEP-1", "KEEP-2"):  # the token from before the restart is still valid
+            with httpx.Client() as client:
+                assert client.get(f"{api}/Customer/{short_id}", headers=ci).status_code == 200
+    finally:
+        _stop(process)
+
+    # the parent drops idle namespaces of the shared store (a fresh start: the state file is not read)
+    port = free_port()
+    base, api = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/inventorypro/api/v1"
+    process = _serve_workers(url, port, "--drop-idle-after", "1")
+    try:
+        _wait(base, process)
+        ci["Authorization"] = "Bearer " + httpx.post(api + "/Token", data={
+            "grant_type": "client_credentials", "client_id": "demo-warehouse",
+            "client_secret": "demo-warehouse-secret"}).json()["access_token"]
+        assert httpx.post(api + "/Customer", json={"shortID": "TEMP", "name": "Temp"}, headers=ci).status_code == 201
+        deadline = time.monotonic() + 30
+        while "ci" in {n["name"] for n in httpx.get(base + "/__sparring/namespaces").json()["partners"]["inventorypro"]}:
+            assert time.monotonic() < deadline, "the idle namespace was not dropped"
+            time.sleep(0.2)
+        assert httpx.get(f"{api}/Customer/TEMP", headers=ci).status_code == 404
+    finally:
+        output = _stop(process)
+    assert "inventorypro/ci" in output
