@@ -90,6 +90,9 @@ def test_queries_answer_as_in_memory(redis_url):
     assert len(things) == len(memory)
     for query in QUERIES:
         assert things.query(**query) == memory.query(**query), query
+        first = store.namespace("demo", "diff")["things"]  # the namespace's first use: read in its opening call
+        assert first.query(**query) == memory.query(**query), query
+        assert store.namespace("demo", "diff")["things"].get(11) == memory.get(11)
     assert list(things.records()) == list(memory.records())
     # another namespace still reads the untouched snapshot
     assert len(store.namespace("demo", "other")["things"]) == 80

@@ -116,14 +116,63 @@ _loads = marshal.loads
 
 # -- Lua ------------------------------------------------------------------------------------------
 
-# Opens a namespace in one round trip, and reads one record in the same call when asked.
+# A page of a collection and the number of records in range, read in Redis: ``cb`` is the
+# collection's key prefix; the index members' key part (see _skip) names the records' hash fields.
+_PAGE_LUA = """
+local function keyof(m)
+  local tag, n = string.byte(m, 1), nil
+  if tag == 48 then n = 1 elseif tag == 49 then n = 2 elseif tag == 50 then n = 17
+  else
+    local i = 2
+    while true do
+      local j = string.find(m, '\\0', i, true)
+      if string.byte(m, j + 1) == 0 then n = j + 1 break end
+      i = j + 2
+    end
+  end
+  return string.sub(m, n + 1)
+end
+local function page(cb, field, low, high, desc, offset, count)
+  local idx = cb .. ':idx:' .. field
+  offset, count = tonumber(offset), tonumber(count)
+  local total, members = 0, {}
+  if low == '-' and high == '+' then
+    total = redis.call('ZCARD', idx)
+    local stop = -1
+    if count >= 0 then stop = offset + count - 1 end
+    if count ~= 0 then
+      if desc == '1' then members = redis.call('ZREVRANGE', idx, offset, stop)
+      else members = redis.call('ZRANGE', idx, offset, stop) end
+    end
+  else
+    total = redis.call('ZLEXCOUNT', idx, low, high)
+    if count ~= 0 then
+      if desc == '1' then members = redis.call('ZREVRANGEBYLEX', idx, high, low, 'LIMIT', offset, count)
+      else members = redis.call('ZRANGEBYLEX', idx, low, high, 'LIMIT', offset, count) end
+    end
+  end
+  local out = {}
+  for _, m in ipairs(members) do
+    local raw = redis.call('HGET', cb .. ':rec', keyof(m))
+    if raw then out[#out + 1] = raw end
+  end
+  return {total, out}
+end
+"""
+
+# ARGV: the collection's key prefix, then page's arguments.
+_PAGE = _PAGE_LUA + "return page(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])"
+
+# Opens a namespace in one round trip, and reads one record or one page in the same call when asked.
 # KEYS[1]: the partner's meta hash. ARGV: the partner's key prefix, the namespace name, register
 # ('1': a request uses it, so create it and note the time; '0': only look), the namespace cap ('' for
-# none), the scope's field and value id ('' for none), the collection and record field to read ('' for
-# none), then the key prefixes of every partner (for the cap, which counts all of them).
-# Returns {snap, gen, own, snapshot base, status, idle seconds, record}; status 'ok', 'seed' (seed
-# first, then call again), 'cap' (a new namespace past the cap) or 'missing' (not created, register '0').
-_OPEN = """
+# none), the scope's field and value id ('' for none), the number N of partner key prefixes and the
+# N prefixes (for the cap, which counts every partner's namespaces), then optionally what to read:
+# a collection and 'get' and a record's field, or a collection and 'page' and page's arguments.
+# Returns {snap, gen, own, snapshot base, status, idle seconds, what was read}; status 'ok', 'seed'
+# (seed first, then call again), 'cap' (a new namespace past the cap) or 'missing' (not created,
+# register '0').
+_OPEN = _PAGE_LUA + """
 local meta = redis.call('HMGET', KEYS[1], 'snap', 'seeded', 'gen')
 local snap, gen = meta[1] or '0', meta[3] or '0'
 local base, name = ARGV[1], ARGV[2]
@@ -152,7 +201,7 @@ if known then
   if used then idle = tostring(now - tonumber(used)) end
 elseif ARGV[4] ~= '' then
   local total = 0
-  for i = 9, #ARGV do
+  for i = 8, 7 + tonumber(ARGV[7]) do
     local pgen = redis.call('HGET', ARGV[i] .. ':meta', 'gen') or '0'
     total = total + redis.call('SCARD', ARGV[i] .. ':g' .. pgen .. ':names')
   end
@@ -168,10 +217,13 @@ end
 local ownkey = g .. ':ns:' .. name .. ':own'
 local own = redis.call('SMEMBERS', ownkey)
 local record = false
-if ARGV[7] ~= '' then
+local r = 8 + tonumber(ARGV[7])
+if ARGV[r] then
   local cb = part
-  if redis.call('SISMEMBER', ownkey, ARGV[7]) == 1 then cb = g .. ':ns:' .. name end
-  record = redis.call('HGET', cb .. ':' .. ARGV[7] .. ':rec', ARGV[8])
+  if redis.call('SISMEMBER', ownkey, ARGV[r]) == 1 then cb = g .. ':ns:' .. name end
+  cb = cb .. ':' .. ARGV[r]
+  if ARGV[r + 1] == 'get' then record = redis.call('HGET', cb .. ':rec', ARGV[r + 2])
+  else record = page(cb, ARGV[r + 2], ARGV[r + 3], ARGV[r + 4], ARGV[r + 5], ARGV[r + 6], ARGV[r + 7]) end
 end
 return {snap, gen, own, part, 'ok', idle, record}
 """
@@ -283,7 +335,7 @@ class RedisCollection:
     def get(self, pk: t.Any) -> Record | None:
         ns = self.namespace
         if ns.opening is None:  # the namespace's first use: open it and read in one round trip
-            raw = ns.open(read=(self.name, encode(pk)))
+            raw = ns.open(read=(self.name, "get", encode(pk)))
         else:
             raw = self.client.hget(self._rec(), encode(pk))
         return None if raw is None else _loads(raw)
@@ -380,7 +432,7 @@ class RedisCollection:
         residual = [w for w in where if Range.of(w) is None or w.field not in self.fields]
         if not residual and (not ranges or (len(ranges) == 1 and ranges[0].field == sort)):
             low, high = _lex(ranges[0]) if ranges else (b"-", b"+")
-            return self._page(self._idx(sort), low, high, descending, offset, limit)
+            return self._page(sort, low, high, descending, offset, limit)
 
         checks = [_check(w) for w in residual]
         if ranges:
@@ -400,25 +452,17 @@ class RedisCollection:
         key = self.key
         return lambda record: (_order(record.get(sort)), _order(record[key]))
 
-    def _page(self, idx: str, low: bytes, high: bytes, descending: bool, offset: int,
+    def _page(self, field: str, low: bytes, high: bytes, descending: bool, offset: int,
               limit: int | None) -> tuple[list[Record], int]:
-        count = -1 if limit is None else limit
-        if limit is not None and limit <= 0:
-            total = self.client.zlexcount(idx, low, high) if (low, high) != (b"-", b"+") else self.client.zcard(idx)
-            return [], total
-        pipe = self.client.pipeline(transaction=True)
-        if (low, high) == (b"-", b"+"):
-            pipe.zcard(idx)
-            stop = -1 if limit is None else offset + limit - 1
-            (pipe.zrevrange if descending else pipe.zrange)(idx, offset, stop)
+        """A page and the number in range, read in Redis in one call (with the namespace's opening,
+        on its first use)."""
+        args = (field, low, high, "1" if descending else "0", offset, -1 if limit is None else max(limit, 0))
+        ns = self.namespace
+        if ns.opening is None:
+            total, raws = ns.open(read=(self.name, "page", *args))
         else:
-            pipe.zlexcount(idx, low, high)
-            if descending:
-                pipe.zrevrangebylex(idx, high, low, start=offset, num=count)
-            else:
-                pipe.zrangebylex(idx, low, high, start=offset, num=count)
-        total, members = pipe.execute()
-        return self._load([_field_of(m) for m in members]), total
+            total, raws = ns.store.page(args=[self._base(), *args])
+        return [_loads(raw) for raw in raws], total
 
 
 def _lex(where: Range) -> tuple[bytes, bytes]:
@@ -463,7 +507,7 @@ class RedisNamespace:
         self.specs = store.partners[partner][0]
         self._collections: dict[str, RedisCollection] = {}
 
-    def open(self, read: tuple[str, bytes] | None = None) -> t.Any:
+    def open(self, read: tuple | None = None) -> t.Any:
         """Open it now (NamespaceLimit past the cap); returns the record ``read`` names, if any."""
         snap, gen, own, part, idle, record = self.store.open(self.partner, self.name, self.scope, self.register, read)
         base = self.store.partner_base(self.partner)
@@ -564,6 +608,7 @@ class RedisStore:
         self._open = self.client.register_script(_OPEN)
         self.materialize = self.client.register_script(_MATERIALIZE)
         self.release = self.client.register_script(_RELEASE)
+        self.page = self.client.register_script(_PAGE)
 
     @classmethod
     def from_url(cls, url: str, prefix: str | None = None) -> "RedisStore":
@@ -584,14 +629,13 @@ class RedisStore:
             return lock
 
     def open(self, partner: str, name: str, scope: tuple[str, t.Any] | None = None, register: bool = True,
-             read: tuple[str, bytes] | None = None) -> tuple[str, str, set[str], str, float, t.Any]:
+             read: tuple | None = None) -> tuple[str, str, set[str], str, float, t.Any]:
         """(snapshot generation, namespace generation, collections written, snapshot base it reads
         from, idle seconds, the record ``read`` names), seeding first if no worker has yet."""
         base = self.partner_base(partner)
         field, value = ("", "") if scope is None else (scope[0], _value_id(scope[1]))
-        collection, key = read or ("", b"")
         args = [base, name, "1" if register else "0", "" if self.max_namespaces is None else self.max_namespaces,
-                field, value, collection, key, *(self.partner_base(p) for p in self.partners)]
+                field, value, len(self.partners), *(self.partner_base(p) for p in self.partners), *(read or ())]
         for _ in range(3):
             snap, gen, own, part, status, idle, record = self._open(keys=[base + ":meta"], args=args)
             if status == b"seed":
