@@ -239,6 +239,13 @@ redis.call('SADD', KEYS[1], ARGV[1])
 return 1
 """
 
+# Takes a lock (SET NX PX) and, when taken, returns a set's members in the same call (a namespace's
+# written collections). KEYS: the lock, the set. ARGV: the token, the lock's time to live (ms).
+_ACQUIRE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, redis.call('SMEMBERS', KEYS[2])} end
+return {0, {}}
+"""
+
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -248,9 +255,12 @@ return 0
 class RedisLock:
     """A lock shared by every worker (``SET NX PX``), reentrant within this process."""
 
-    def __init__(self, store: "RedisStore", key: str) -> None:
+    def __init__(self, store: "RedisStore", key: str, members: str | None = None) -> None:
         self.store = store
         self.key = key
+        self.members = members  # a set read in the call that takes the lock
+        self.fetched: set[str] = set()
+        self.held: dict | None = None  # kept by RedisNamespace.transaction
         self.local = threading.RLock()
         self.depth = 0
         self.token = b""
@@ -274,11 +284,18 @@ class RedisLock:
         finally:
             self.local.release()
 
+    def _take(self, token: bytes) -> bool:
+        if self.members is None:
+            return bool(self.store.client.set(self.key, token, nx=True, px=LOCK_TTL_MS))
+        taken, members = self.store.acquire(keys=[self.key, self.members], args=[token, LOCK_TTL_MS])
+        self.fetched = {m.decode() for m in members}
+        return bool(taken)
+
     def _acquire(self) -> None:
         token = uuid.uuid4().hex.encode()
         deadline = time.monotonic() + LOCK_WAIT_S
         pause = 0.0005
-        while not self.store.client.set(self.key, token, nx=True, px=LOCK_TTL_MS):
+        while not self._take(token):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"could not lock {self.key} within {LOCK_WAIT_S} s")
             time.sleep(pause)
@@ -334,11 +351,23 @@ class RedisCollection:
 
     def get(self, pk: t.Any) -> Record | None:
         ns = self.namespace
-        if ns.opening is None:  # the namespace's first use: open it and read in one round trip
-            raw = ns.open(read=(self.name, "get", encode(pk)))
+        field = encode(pk)
+        if ns.held is not None and (self.name, field) in ns.held:
+            raw = ns.held[(self.name, field)]
+        elif ns.opening is None:  # the namespace's first use: open it and read in one round trip
+            raw = ns.open(read=(self.name, "get", field))
         else:
-            raw = self.client.hget(self._rec(), encode(pk))
+            raw = self.client.hget(self._rec(), field)
+            if ns.held is not None:
+                ns.held[(self.name, field)] = raw
         return None if raw is None else _loads(raw)
+
+    def _held(self, field: bytes) -> bytes | None:
+        """The stored record, within the transaction (the lock is held)."""
+        held = self.namespace.held
+        if held is not None and (self.name, field) in held:
+            return held[(self.name, field)]
+        return self.client.hget(self._rec(), field)
 
     def indexed(self, field: str) -> bool:
         return field in self.fields
@@ -375,7 +404,7 @@ class RedisCollection:
         with self.namespace.transaction():
             self._writable()
             rec = self._rec()
-            old_raw = self.client.hget(rec, field)
+            old_raw = self._held(field)
             old = None if old_raw is None else _loads(old_raw)
             if old is None:
                 self.namespace.check_room()
@@ -396,6 +425,8 @@ class RedisCollection:
             if bump and number >= current:
                 pipe.set(seq, number + 1)
             pipe.execute()
+            if self.namespace.held is not None:
+                self.namespace.held[(self.name, field)] = raw
         return new
 
     def remove(self, pk: t.Any) -> Record | None:
@@ -403,7 +434,7 @@ class RedisCollection:
         with self.namespace.transaction():
             self._writable()
             rec = self._rec()
-            raw = self.client.hget(rec, field)
+            raw = self._held(field)
             if raw is None:
                 return None
             old = _loads(raw)
@@ -412,6 +443,8 @@ class RedisCollection:
             for name in self.fields:
                 pipe.zrem(self._idx(name), encode(old.get(name)) + field)
             pipe.execute()
+            if self.namespace.held is not None:
+                self.namespace.held[(self.name, field)] = None
         return old
 
     # queries
@@ -516,7 +549,7 @@ class RedisNamespace:
         self.own_set = self.own_base + ":own"
         self.own: set[str] = own
         self.idle = idle
-        self.lock = self.store.lock_for(f"{self.own_base}:lock")
+        self.lock = self.store.lock_for(f"{self.own_base}:lock", self.own_set)
         self.opening = (snap, gen)
         return record
 
@@ -549,9 +582,21 @@ class RedisNamespace:
         """Reads and writes no other request on any worker interleaves with."""
         self.opened()
         with self.lock:
-            if self.lock.depth == 1:  # just taken: see what other workers wrote before
-                self.own = {m.decode() for m in self.store.client.smembers(self.own_set)}
-            yield
+            if self.lock.depth != 1:
+                yield
+                return
+            self.own = self.lock.fetched  # read as it was taken: what other workers wrote before
+            self.lock.held = {}
+            try:
+                yield
+            finally:
+                self.lock.held = None
+
+    @property
+    def held(self) -> dict[tuple[str, bytes], bytes | None] | None:
+        """Records read or written while this process holds the namespace's lock, by (collection,
+        key field): no other request changes them before it is released. None outside a transaction."""
+        return None if self.opening is None else self.lock.held
 
     def export(self) -> dict[str, list[Record]]:
         with self.transaction():
@@ -608,6 +653,7 @@ class RedisStore:
         self._open = self.client.register_script(_OPEN)
         self.materialize = self.client.register_script(_MATERIALIZE)
         self.release = self.client.register_script(_RELEASE)
+        self.acquire = self.client.register_script(_ACQUIRE)
         self.page = self.client.register_script(_PAGE)
 
     @classmethod
@@ -621,11 +667,11 @@ class RedisStore:
     def partner_base(self, partner: str) -> str:
         return f"{self.prefix}:p:{partner}"
 
-    def lock_for(self, key: str) -> RedisLock:
+    def lock_for(self, key: str, members: str | None = None) -> RedisLock:
         with self._locks_guard:
             lock = self._locks.get(key)
             if lock is None:
-                lock = self._locks[key] = RedisLock(self, key)
+                lock = self._locks[key] = RedisLock(self, key, members)
             return lock
 
     def open(self, partner: str, name: str, scope: tuple[str, t.Any] | None = None, register: bool = True,
