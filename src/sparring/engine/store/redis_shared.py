@@ -12,7 +12,9 @@ So each process keeps ``clock-offset`` and ``seed`` in memory, and every write t
 
 So once a write (``POST /__sparring/clock``, a reseed) has answered, no worker holds the old value.
 A process uses its cache only while its listener is subscribed; a listener that loses its
-connection drops every cache first and subscribes again before the cache is used again.
+connection drops every cache first and subscribes again before the cache is used again. A process
+that does not answer within ``ACK_WAIT_S`` (stuck, or killed after ``PUBLISH`` counted it) is
+logged and the write goes on.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ log = logging.getLogger("sparring.store")
 
 CACHED = frozenset({"clock-offset", "seed"})  # read on every request; written through the control API
 CHANNEL_SUFFIX = ":shared-changed"
-ACK_WAIT_S = 2.0
+ACK_WAIT_S = 10.0  # a process that cannot answer for this long is stuck; the write then goes on, with a warning
 _MISSING = object()
 
 
