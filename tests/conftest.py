@@ -57,20 +57,22 @@ def _store_backend(request):
     os.environ.pop("SPARRING_STORE", None)
 
 
-# Files that build no app of their own on the store under test, or that the first pass already ran
-# against Redis: the Redis pass (SPARRING_TEST_STORE=redis) leaves them out.
-NOT_ON_REDIS = {"test_fuzz.py", "test_reconstruct.py", "test_declarations.py", "test_yodify_reconstruct.py",
-                "test_redis_store.py", "test_cli.py",
-                # the control API's namespace listing, caps, idle dropping and state file read the memory
-                # store's bookkeeping, which the Redis store does not keep yet (README, "Stores")
-                "test_control_api.py", "test_control_serve.py", "test_control_pytest_plugin.py",
-                # real `sparring serve` processes, which take their store from the command line
-                "test_hardening_inputs.py", "test_hardening_serve.py", "test_bad_input_campaign.py",
-                "test_swagger_ui_browser.py"}
-# Partners whose declarations the Redis store does not serve yet: Flow Retail's tenant namespaces
-# start from their own part of the seeded data (namespace.seed-field), which only the memory store
-# implements (README, "Several workers on Redis").
-NOT_ON_REDIS_FOLDERS = {"flowretail"}
+# What the Redis pass (SPARRING_TEST_STORE=redis) leaves out, and why: everything else runs on both
+# stores, including the `sparring serve` processes the tests start (tests/redis_server.py,
+# serve_store_args).
+NOT_ON_REDIS = {
+    # no app, no store: spec reconstruction and the declarations' schema and error messages
+    "test_reconstruct.py", "test_yodify_reconstruct.py", "test_declarations.py",
+    # in-process fuzz runs check that they open no socket; on Redis every request does
+    "test_fuzz.py",
+    # already against Redis in the first pass (its own prefixes and `serve --workers` processes)
+    "test_redis_store.py",
+    # `specs` and `credentials` read no store; its one `serve` checks the default store's start and stop
+    "test_cli.py",
+    # a browser driving the Swagger UI pages, whose serving does not depend on the store
+    "test_swagger_ui_browser.py",
+}
+NOT_ON_REDIS_FOLDERS: set[str] = set()
 
 
 def pytest_collection_modifyitems(session, config, items):

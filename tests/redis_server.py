@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 
 import redis
 
@@ -71,3 +72,13 @@ class RedisServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def serve_store_args() -> list[str]:
+    """The ``--store`` a test's ``sparring serve`` process takes: in the Redis pass
+    (``SPARRING_STORE`` set by tests/conftest.py), the session's server under a key prefix of its own
+    (a start clears its prefix, so processes running side by side must not share one); else none."""
+    url = os.environ.get("SPARRING_STORE")
+    if os.environ.get("SPARRING_TEST_STORE") != "redis" or not url:
+        return []
+    return ["--store", f"{url}?prefix=sparring-serve-{uuid.uuid4().hex[:12]}"]

@@ -12,6 +12,8 @@ import sys
 import time
 import urllib.request
 
+from redis_server import serve_store_args
+
 SPARRING = [sys.executable, "-m", "sparring"]
 
 
@@ -25,7 +27,8 @@ class Served:
     def __init__(self, *args: str, port: int | None = None, env: dict | None = None) -> None:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([*SPARRING, "serve", "--port", str(self.port), "--no-access-log", *args],
+        self.proc = subprocess.Popen([*SPARRING, "serve", "--port", str(self.port), "--no-access-log",
+                                      *serve_store_args(), *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
         self.output = ""

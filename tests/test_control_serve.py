@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from redis_server import serve_store_args
 
 from sparring.catalog import data_dir
 from sparring.cli import main
@@ -38,7 +39,7 @@ class Serve:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen([*SPARRING, "serve", "--partner", "inventorypro", "--port", str(self.port),
-                                      "--no-access-log", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      "--no-access-log", *serve_store_args(), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
         self.output = ""
 

@@ -4,6 +4,7 @@ processes write at once (a real ``sparring serve --workers 3 --store redis://...
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 import time
@@ -89,6 +90,9 @@ def test_queries_answer_as_in_memory(redis_url):
     assert len(things) == len(memory)
     for query in QUERIES:
         assert things.query(**query) == memory.query(**query), query
+        first = store.namespace("demo", "diff")["things"]  # the namespace's first use: read in its opening call
+        assert first.query(**query) == memory.query(**query), query
+        assert store.namespace("demo", "diff")["things"].get(11) == memory.get(11)
     assert list(things.records()) == list(memory.records())
     # another namespace still reads the untouched snapshot
     assert len(store.namespace("demo", "other")["things"]) == 80
@@ -152,7 +156,7 @@ def test_several_workers_write_at_once_and_lose_nothing(redis_url):
 
         # the writes went through more than one worker (each names its Redis connection by pid)
         names = {c["name"] for c in redis.Redis.from_url(redis_url).client_list()}
-        workers = {n for n in names if n.startswith("sparring-") and n != f"sparring-{process.pid}"}
+        workers = {n for n in names if re.fullmatch(r"sparring-\d+", n) and n != f"sparring-{process.pid}"}
         assert len(workers) >= 2, names
 
         # a reset on one worker is seen by all of them
@@ -161,6 +165,16 @@ def test_several_workers_write_at_once_and_lose_nothing(redis_url):
             with httpx.Client(headers=headers) as client:
                 assert client.get(api + "/Customer/CONC-0").status_code == 404
                 assert client.get(api + "/Customer/All").json()["totalCount"] == before
+
+        # each worker keeps the clock offset in memory: a clock move on one worker answers only once
+        # every worker dropped its copy, so the token is refused everywhere from then on
+        for _ in range(6):
+            with httpx.Client(headers=headers) as client:
+                assert client.get(api + "/Customer/All").status_code == 200
+        assert httpx.post(base + "/__sparring/clock", json={"advance": 14400 + 60}).status_code == 200
+        for _ in range(12):
+            with httpx.Client(headers=headers) as client:  # a connection of its own: any worker
+                assert client.get(api + "/Customer/All").status_code == 401
     finally:
         process.terminate()
         process.wait(30)
@@ -172,3 +186,72 @@ def test_store_url_prefix(redis_url):
     store.shared.set("seed", 4)
     assert RedisStore.from_url(redis_url, prefix="mine").shared.get("seed") == 4
     assert store.shared.setdefault("seed", 9) == 4
+
+
+def _serve_workers(url: str, port: int, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sparring", "serve", "--workers", "2", "--store", url, "--partner", "inventorypro",
+         "--port", str(port), "--log-level", "warning", "--no-access-log", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _stop(process: subprocess.Popen) -> str:
+    process.terminate()
+    return process.communicate(timeout=30)[0]
+
+
+def test_several_workers_keep_a_state_file_caps_and_drop_idle_namespaces(redis_url, tmp_path):
+    url = f"{redis_url}?prefix=state-{free_port()}"
+    state = tmp_path / "state.json"
+    port = free_port()
+    base, api = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/inventorypro/api/v1"
+    process = _serve_workers(url, port, "--state", str(state), "--max-namespaces", "2")
+    try:
+        _wait(base, process)
+        token = httpx.post(api + "/Token", data={"grant_type": "client_credentials", "client_id": "demo-warehouse",
+                                                 "client_secret": "demo-warehouse-secret"}).json()["access_token"]
+        ci = {"Authorization": f"Bearer {token}", "X-Sparring-Namespace": "ci"}
+        assert httpx.post(api + "/Customer", json={"shortID": "KEEP-1", "name": "Kept"}, headers=ci).status_code == 201
+        # default (the token's) and ci exist: a third namespace is past the cap, on every worker
+        for _ in range(4):
+            with httpx.Client() as client:
+                third = client.get(api + "/Customer/All", headers={**ci, "X-Sparring-Namespace": "third"})
+                assert third.status_code == 429 and third.headers["x-sparring-cap"] == "max-namespaces"
+        listing = httpx.get(base + "/__sparring/namespaces").json()
+        assert [n["name"] for n in listing["partners"]["inventorypro"]] == ["ci", "default"]
+        assert httpx.post(base + "/__sparring/state/save").json()["saved"] == str(state)
+        assert "KEEP-1" in state.read_text()
+        assert httpx.post(api + "/Customer", json={"shortID": "KEEP-2", "name": "After"}, headers=ci).status_code == 201
+    finally:
+        output = _stop(process)
+    assert "state: saved to" in output  # on shutdown, by the parent, with what every worker wrote
+
+    port = free_port()
+    base, api = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/inventorypro/api/v1"
+    process = _serve_workers(url, port, "--state", str(state))
+    try:
+        _wait(base, process)
+        for short_id in ("KEEP-1", "KEEP-2"):  # the token from before the restart is still valid
+            with httpx.Client() as client:
+                assert client.get(f"{api}/Customer/{short_id}", headers=ci).status_code == 200
+    finally:
+        _stop(process)
+
+    # the parent drops idle namespaces of the shared store (a fresh start: the state file is not read)
+    port = free_port()
+    base, api = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/inventorypro/api/v1"
+    process = _serve_workers(url, port, "--drop-idle-after", "1")
+    try:
+        _wait(base, process)
+        ci["Authorization"] = "Bearer " + httpx.post(api + "/Token", data={
+            "grant_type": "client_credentials", "client_id": "demo-warehouse",
+            "client_secret": "demo-warehouse-secret"}).json()["access_token"]
+        assert httpx.post(api + "/Customer", json={"shortID": "TEMP", "name": "Temp"}, headers=ci).status_code == 201
+        deadline = time.monotonic() + 30
+        while "ci" in {n["name"] for n in httpx.get(base + "/__sparring/namespaces").json()["partners"]["inventorypro"]}:
+            assert time.monotonic() < deadline, "the idle namespace was not dropped"
+            time.sleep(0.2)
+        assert httpx.get(f"{api}/Customer/TEMP", headers=ci).status_code == 404
+    finally:
+        output = _stop(process)
+    assert "inventorypro/ci" in output

@@ -111,7 +111,7 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
     ``store``: a store, a URL (``memory``, ``redis://...``), or None for what ``SPARRING_STORE``
     says (memory when unset); ``strict``: refuse what the partner's docs do not allow instead of accepting and recording it;
     ``admin_token``: the control API then needs it (``control/access.py``); ``max_namespaces`` and
-    ``max_records`` cap the memory store; ``state_file`` is where ``POST /__sparring/state/save``
+    ``max_records`` cap the store; ``state_file`` is where ``POST /__sparring/state/save``
     writes (loading it is the caller's: ``state_file.load(app.runtime)``).
     """
     loaded = [p for p in partners or [] if isinstance(p, Partner)]
@@ -128,6 +128,9 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
             store = MemoryStore(max_namespaces=max_namespaces, max_records=max_records)
         else:
             store = store_from_url(url, isolated=True)
+    for cap, value in (("max_namespaces", max_namespaces), ("max_records", max_records)):
+        if value is not None:  # a store handed in (a shared Redis one) takes the caps too
+            setattr(store, cap, value)
     runtime = Runtime(loaded, seed, store)
     return Sparring(runtime, adapter.build(runtime, validate_responses=validate_responses, strict=strict),
                     admin_token=admin_token, read_timeout=read_timeout, journal_capacity=journal_capacity,

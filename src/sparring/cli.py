@@ -31,9 +31,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     sock = _bind(args.host, args.port)  # before anything is printed: a port in use is the first thing said
     if sock is None:
         return 2
-    if args.workers > 1 and (args.store == "memory" or args.state or args.reload):
-        print("sparring: --workers needs a shared store (--store redis://127.0.0.1:6379/0) and goes with "
-              "neither --state nor --reload (the store keeps the state)", file=sys.stderr)
+    if args.workers > 1 and args.store == "memory":
+        print("sparring: --workers needs a shared store (--store redis://127.0.0.1:6379/0)", file=sys.stderr)
+        return 2
+    if args.workers > 1 and args.reload:
+        print("sparring: --reload goes with one worker: each of several workers would reload the specs on its "
+              "own, and for a while they would serve different ones. Restart to pick up changes instead.",
+              file=sys.stderr)
         return 2
     store = "memory"
     if args.store != "memory":
@@ -79,13 +83,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "above are published to anyone who can reach this port, in each partner's openapi.json and "
               "Swagger UI; use sparring only with data you can show to them.")
     print(f"\n  store {args.store}, {args.workers} worker{'s' if args.workers > 1 else ''}\n", flush=True)
+    sweeper = None
+    if args.drop_idle_after:  # with several workers, the parent sweeps the shared store
+        from sparring.control.namespaces import IdleSweeper
+
+        sweeper = IdleSweeper(lambda: app.runtime.store, args.drop_idle_after,
+                              say=lambda line: print(line, flush=True)).start()
     if args.workers > 1:
         from sparring.serving import run_workers
 
         sock.close()  # uvicorn's workers bind it themselves
-        run_workers(partners=args.partner, seed=args.seed, store=args.store, prefix=store.prefix, host=args.host,
-                    port=args.port, workers=args.workers, log_level=args.log_level, access_log=args.access_log,
-                    strict=args.strict, admin_token=admin_token, read_timeout=args.read_timeout)
+        try:
+            run_workers(partners=args.partner, seed=args.seed, store=args.store, prefix=store.prefix, host=args.host,
+                        port=args.port, workers=args.workers, log_level=args.log_level, access_log=args.access_log,
+                        strict=args.strict, admin_token=admin_token, read_timeout=args.read_timeout,
+                        max_namespaces=args.max_namespaces, max_records=args.max_records,
+                        journal_capacity=args.journal_size, state=args.state)
+        finally:
+            if sweeper is not None:
+                sweeper.stop()
+        if state_file is not None:  # the workers stopped: the shared store holds what they wrote
+            print(f"state: saved to {state_file.save(app.runtime)}", flush=True)
         print("sparring stopped", flush=True)
         return 0
     reloader = None
@@ -93,12 +111,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from sparring.reload import Reloader
 
         reloader = Reloader(app, build, say=lambda line: print(line, flush=True)).start()
-    sweeper = None
-    if args.drop_idle_after:
-        from sparring.control.namespaces import IdleSweeper
-
-        sweeper = IdleSweeper(lambda: app.runtime.store, args.drop_idle_after,
-                              say=lambda line: print(line, flush=True)).start()
     threading.Thread(target=app.runtime.warm, daemon=True, name="sparring-seed").start()
     record = running.announce(base)
     try:

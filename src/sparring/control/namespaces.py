@@ -6,7 +6,6 @@ caps (``--max-namespaces``, ``--max-records``) bound memory, and idle ones can b
 
 from __future__ import annotations
 
-import time
 import typing as t
 
 from starlette.requests import Request
@@ -19,7 +18,6 @@ from sparring.control.common import PREFIX, ControlError, guarded, json_object, 
 
 def describe(runtime: t.Any) -> dict:
     store = runtime.store
-    now = time.monotonic()
     partners = {}
     for name in runtime.served:
         rows = []
@@ -28,7 +26,7 @@ def describe(runtime: t.Any) -> dict:
             if space is None:
                 continue
             rows.append({"name": ns_name, "records": space.count(), "written_collections": space.materialized(),
-                         "idle_seconds": round(now - space.last_used, 3)})
+                         "idle_seconds": round(space.idle_seconds(), 3)})
         partners[name] = rows
     return {"max_namespaces": getattr(store, "max_namespaces", None), "max_records": getattr(store, "max_records", None),
             "count": sum(len(rows) for rows in partners.values()), "partners": partners}

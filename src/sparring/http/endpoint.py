@@ -90,6 +90,8 @@ class Endpoint:
                 headers=request.headers,
             )
             response = render(self.handler(call))
+            if call.state.pending:  # a namespace opened on first use (Redis) that no action used: it exists, as in memory
+                call.state.open()
         except ApiError as error:
             response = render_error(error, self.style, scope["path"])
         except Exception:

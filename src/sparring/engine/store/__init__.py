@@ -29,9 +29,14 @@ How a shared backend maps onto Redis (the ``redis`` backend follows this):
   ``MULTI``/``EXEC``, so concurrent writers on several workers never lose an update;
 - a namespace is a key prefix; a collection's snapshot keys are copied (``COPY``, in Lua) on its
   first write, as the memory backend does; reset moves to a new key generation and deletes the old;
-  a scoped namespace (a tenant's, ``namespace.seed-field``) starts from its part of the snapshot
-  (the memory backend does this; the Redis backend does not yet);
-- ``shared`` is one hash ``{prefix}:shared`` (clock offset, seed, secret), read on every use.
+  a scoped namespace (a tenant's, ``namespace.seed-field``) starts from its part of the snapshot,
+  seeded into keys of its own on the first use of that value (values no seeded record holds share
+  one part, as in memory);
+- a namespace opens on its first use with one Lua call (generations, which collections it wrote,
+  its last use for idle dropping, the namespace cap), which also reads the record a ``get`` asks for;
+- ``shared`` is one hash ``{prefix}:shared`` (clock offset, seed, secret); the clock offset and seed
+  are cached in each process and every write waits until each process has dropped its copy
+  (``redis_shared.py``).
 """
 
 from __future__ import annotations
@@ -91,6 +96,7 @@ class Collection(t.Protocol):
 @t.runtime_checkable
 class Namespace(t.Protocol):
     name: str
+    pending: bool  # true until opened (a shared store opens on first use; the endpoint then opens it)
 
     def __getitem__(self, collection: str) -> Collection: ...
     def __contains__(self, collection: str) -> bool: ...

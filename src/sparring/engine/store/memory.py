@@ -350,6 +350,8 @@ class Namespace:
     asked for it (``time.monotonic()``), for dropping idle namespaces.
     """
 
+    pending = False  # exists from the start (a Redis namespace opens on first use)
+
     def __init__(self, name: str, collections: t.Mapping[str, Collection] | None = None,
                  max_records: int | None = None, partner: str = "") -> None:
         self.name = name
@@ -361,6 +363,9 @@ class Namespace:
 
     def count(self) -> int:
         return sum(len(c) for c in self.collections.values())
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self.last_used
 
     def check_room(self) -> None:
         if self.max_records is not None and self.count() >= self.max_records:
