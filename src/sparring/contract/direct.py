@@ -8,10 +8,11 @@ thread instead. The request, the scope and the response are built by schemathesi
 as before; only where the coroutine runs changes. The app's lifespan still starts once on the
 shared portal, as schemathesis does it.
 
-The adapter's per-request client also stops reading the environment (``trust_env``): for every
-request, requests scanned all environment variables for proxy settings and looked for a netrc
-file, which cost more than building the request. In-process there is no proxy, no TLS and no
-host a netrc file could name, so what goes to the app is the same.
+The adapter's per-request client also stops reading the environment (``trust_env``). For every
+request, requests scanned all environment variables for proxy settings and read the netrc file:
+that cost more than building the request, and a netrc ``default`` entry (it names every host,
+testserver too) replaced the partner's credentials with basic auth. In-process there is no
+proxy, no TLS and no host a netrc file is meant for.
 """
 
 from __future__ import annotations
