@@ -12,6 +12,10 @@ around four layers and prints the split:
 - generation and engine: the rest (hypothesis generating cases, schemathesis' engine, the
   collector).
 
+The same split is printed per phase (examples, coverage, fuzzing, stateful) of that one run: the
+phases feed each other (schemathesis reuses what earlier phases received), so a phase run alone
+is not the same work.
+
 Times are CPU seconds (the process's, and each layer's thread CPU time), so a busy machine
 changes them less than wall time; wall time and requests per wall second are printed too.
 
@@ -67,22 +71,43 @@ def instrument() -> None:
     Sparring.__call__ = call
 
 
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+
+def _snapshot() -> tuple[float, dict, int]:
+    return time.process_time(), dict(TIMES), COUNTS["app"]
+
+
+def _layers(cpu: float, times: dict, requests: int) -> dict:
+    app = times.get("app", 0.0)
+    checks, reset = times.get("checks", 0.0), times.get("reset", 0.0)
+    return {"requests": requests, "total": cpu, "app": app, "transport": times.get("transport+app", 0.0) - app,
+            "checks": checks, "reset": reset, "generation": cpu - times.get("transport+app", 0.0) - checks - reset}
+
+
 def split(partner: str, max_examples: int, seed: int = 0) -> dict:
-    """Run one fuzz and return the split (seconds) and counts."""
+    """Run one fuzz and return the split (seconds) and counts, for the run and for each phase."""
     TIMES.clear()
     COUNTS.clear()
     from sparring.contract import fuzz
 
+    marks: list[tuple[str, tuple[float, dict, int]]] = []
+
+    def progress(line: str) -> None:  # an unindented line naming a phase: that phase starts
+        name = line.split(" ", 1)[0]
+        if not line.startswith(" ") and name in PHASES:
+            marks.append((name, _snapshot()))
+
     started, cpu = time.perf_counter(), time.process_time()
-    result = fuzz(partner, max_examples=max_examples, seed=seed)
+    result = fuzz(partner, max_examples=max_examples, seed=seed, progress=progress)
     wall, total = time.perf_counter() - started, time.process_time() - cpu
-    app = TIMES["app"]
-    transport = TIMES["transport+app"] - app
-    checks = TIMES["checks"]
-    reset = TIMES["reset"]
-    return {"partner": partner, "requests": COUNTS["app"], "cases": result.cases, "findings": len(result.findings),
-            "total": total, "wall": wall, "app": app, "transport": transport, "checks": checks,
-            "reset": reset, "generation": total - TIMES["transport+app"] - checks - reset}
+    end = _snapshot()
+    phases = {}
+    for (name, (c0, t0, r0)), (_, (c1, t1, r1)) in zip(marks, [*marks[1:], ("end", end)]):
+        phases[name] = _layers(c1 - c0, {k: t1.get(k, 0.0) - t0.get(k, 0.0) for k in t1}, r1 - r0)
+    row = _layers(total, TIMES, COUNTS["app"])
+    row.update(partner=partner, cases=result.cases, findings=len(result.findings), wall=wall, phases=phases)
+    return row
 
 
 def show(row: dict) -> None:
@@ -92,6 +117,10 @@ def show(row: dict) -> None:
           f"wall {row['wall']:.1f} s = {row['requests'] / row['wall']:.0f} requests/s")
     for name in ("generation", "transport", "app", "checks", "reset"):
         print(f"  {name:<11} {row[name]:7.2f} s  {100 * row[name] / total:5.1f} %")
+    print(f"  {'phase':<10} {'requests':>8} {'CPU s':>7}  {'generation':>10} {'transport':>9} {'app':>6} {'checks':>6}")
+    for name, phase in row["phases"].items():
+        print(f"  {name:<10} {phase['requests']:>8} {phase['total']:7.2f}  {phase['generation']:10.2f} "
+              f"{phase['transport']:9.2f} {phase['app']:6.2f} {phase['checks']:6.2f}")
 
 
 def main() -> None:

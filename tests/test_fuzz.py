@@ -87,6 +87,24 @@ def test_inventorypro_soft_delete_reads_back_marked_deleted_not_use_after_free(t
         "POST /Customer", "GET /Customer/{id}", "DELETE /Customer/{id}"}
 
 
+def test_in_process_runs_ignore_the_users_netrc_and_proxy_settings(tmp_path):
+    """A ``default`` entry in the user's netrc names every host, testserver too. In-process requests
+    must carry the partner's own credentials, not the netrc's basic auth: with basic auth every
+    request is refused, no customer is ever created, and the stateful phase never reaches one (the
+    run still "passes", which is what made this easy to miss). No proxy applies either."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("default login someone password elsewhere\n")
+    netrc.chmod(0o600)
+    env = {**os.environ, "NETRC": str(netrc), "HTTP_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9"}
+    proc = subprocess.run([SPARRING, "fuzz", "inventorypro", "--phases", "stateful", "--max-examples", "20",
+                           "--seed", "0", "--quiet", "--report", str(tmp_path / "report")],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert proc.returncode == 0, (report["findings"], proc.stdout[-2000:])
+    assert {op["operation"] for op in report["operations"] if op["requests"]} >= {
+        "POST /Customer", "GET /Customer/{id}", "DELETE /Customer/{id}"}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -7,6 +7,12 @@ every ``portal.call`` of schemathesis' ASGI adapter runs on an event loop owned 
 thread instead. The request, the scope and the response are built by schemathesis' own adapter
 as before; only where the coroutine runs changes. The app's lifespan still starts once on the
 shared portal, as schemathesis does it.
+
+The adapter's per-request client also stops reading the environment (``trust_env``). For every
+request, requests scanned all environment variables for proxy settings and read the netrc file:
+that cost more than building the request, and a netrc ``default`` entry (it names every host,
+testserver too) replaced the partner's credentials with basic auth. In-process there is no
+proxy, no TLS and no host a netrc file is meant for.
 """
 
 from __future__ import annotations
@@ -38,6 +44,15 @@ class ThreadPortal:
         return self.loop.run_until_complete(run())
 
 
+def _client(original: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    def get_client(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        client = original(*args, **kwargs)
+        client.trust_env = False
+        return client
+
+    return get_client
+
+
 def _portal() -> ThreadPortal:
     portal = getattr(_LOCAL, "portal", None)
     if portal is None:
@@ -51,12 +66,12 @@ def same_thread(app: t.Any) -> t.Iterator[None]:
     from schemathesis.python import asgi
 
     asgi._start_lifespan(app)  # once, on schemathesis' shared portal
-    original = asgi._get_portal
-    asgi._get_portal = _portal
+    original, get_client = asgi._get_portal, asgi.get_client
+    asgi._get_portal, asgi.get_client = _portal, _client(get_client)
     try:
         yield
     finally:
-        asgi._get_portal = original
+        asgi._get_portal, asgi.get_client = original, get_client
         with _GUARD:
             loops, _LOOPS[:] = list(_LOOPS), []
         for loop in loops:
