@@ -16,7 +16,6 @@ from connexion.lifecycle import ConnexionResponse
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
-from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.spec import Specification
 from starlette.exceptions import HTTPException
@@ -29,7 +28,7 @@ from sparring.http.endpoint import Engine
 from sparring.http import paths
 from sparring.http.errors import to_api_error
 from sparring.http.failures import Failures
-from sparring.http.security import security_map
+from sparring.http.security import Security, security_map
 from sparring.http.validation import VALIDATORS, RequestValidation
 
 if t.TYPE_CHECKING:
@@ -44,7 +43,7 @@ MIDDLEWARES = [
     Failures,  # connexion's ServerErrorMiddleware and ExceptionMiddleware, in one layer
     DocsRoutes,
     RoutingMiddleware,
-    SecurityMiddleware,
+    Security,  # connexion's, with a direct path for a valid bearer token
     RequestValidation,
 ]
 
