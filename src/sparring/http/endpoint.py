@@ -77,6 +77,40 @@ def body_kind(media_type: str) -> str | None:
     return None
 
 
+class RequestHeaders(t.Mapping[str, str]):
+    """The request's headers by lower-cased name (the first of a repeated one, as starlette's
+    ``Headers.get``), decoded once and only when first asked; a missing name costs no exception."""
+
+    __slots__ = ("_raw", "_decoded")
+
+    def __init__(self, raw: t.Sequence[tuple[bytes, bytes]]) -> None:
+        self._raw = raw
+        self._decoded: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._decoded is None:
+            decoded: dict[str, str] = {}
+            for name, value in self._raw:
+                decoded.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+            self._decoded = decoded
+        return self._decoded
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        return self._all().get(key.lower(), default)
+
+    def __getitem__(self, key: str) -> str:
+        return self._all()[key.lower()]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._all()
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 class Endpoint:
     """One operation: parameters, body and context in, handler, response out."""
 
@@ -98,8 +132,7 @@ class Endpoint:
         self.__name__ = op.id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        headers = request.headers
+        headers = RequestHeaders(scope["headers"])
         try:
             params = self._params(scope, headers)
             token_info = scope["extensions"].get("connexion_context", {}).get("token_info")
@@ -109,7 +142,7 @@ class Endpoint:
             namespace, seed_scope = self.dispatcher.namespace_for(params, headers, caller)
             call = Call(
                 params=params,
-                body=await self._body(request) if self.kinds else None,
+                body=await self._body(scope, receive, headers) if self.kinds else None,
                 context=RequestContext(self.partner, self.handler.operation, caller, namespace),
                 state=self.store.namespace(self.partner, namespace, seed_scope),
                 url=f"{scope.get('scheme', 'http')}://{headers.get('host', 'localhost')}{scope['path']}",
@@ -135,17 +168,17 @@ class Endpoint:
                 params[name] = headers[name]
         return params
 
-    async def _body(self, request: Request) -> t.Any:
+    async def _body(self, scope: Scope, receive: Receive, headers: t.Mapping[str, str]) -> t.Any:
         """The body parsed by the request's own Content-Type, among the kinds the operation takes."""
         if not self.kinds:
             return None
-        kind = body_kind(request.headers.get("content-type", ""))
+        kind = body_kind(headers.get("content-type", ""))
         if kind not in self.kinds:
             kind = self.kinds[0]
+        if kind == JSON and PARSED_BODY in scope["extensions"]:  # parsed (and validated) by request validation
+            return scope["extensions"][PARSED_BODY]
+        request = Request(scope, receive)
         if kind == JSON:
-            extensions = request.scope.get("extensions", {})
-            if PARSED_BODY in extensions:  # parsed (and validated) by request validation
-                return extensions[PARSED_BODY]
             raw = await request.body()
             try:
                 return json.loads(raw) if raw else None

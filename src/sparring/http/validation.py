@@ -24,7 +24,7 @@ from connexion.middleware.request_validation import (
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
-from starlette.datastructures import Headers, QueryParams
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from python_multipart.exceptions import FormParserError
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -65,9 +65,14 @@ class _BodyReading:
     :class:`MissingBody` (connexion raises a bare 400)."""
 
     async def wrap_receive(self, receive: t.Any, *, scope: Scope) -> t.Any:
-        headers = Headers(scope=scope)
-        length = headers.get("content-length", "").strip()
-        streamed = "transfer-encoding" in headers and not length
+        length, chunked = None, False
+        for name, value in scope["headers"]:
+            if name == b"content-length" and length is None:
+                length = value.decode("latin-1").strip()
+            elif name == b"transfer-encoding":
+                chunked = True
+        length = length or ""
+        streamed = chunked and not length
         if not streamed and (not length.isdigit() or not int(length)):
             body = self._schema.get("default")
             if body is None and self._required:
@@ -320,20 +325,20 @@ class ValidationOperation(RequestValidationOperation):
             security_query_params=self.security_query_params,
         )
         self._consumes_body = bool(op.consumes and op.request_body)
-        self._body_validators: dict[tuple[str, str], t.Any] = {}
+        self._body_validators: dict[bytes | None, t.Any] = {}  # by the Content-Type header as sent
 
     async def __call__(self, scope: Scope, receive: t.Any, send: t.Any) -> None:
         self._parameters.validate(scope)
         if self._consumes_body or _has_body(scope):
-            mime_type, encoding = self.extract_content_type(scope["headers"])
-            validator = self._body_validators.get((mime_type, encoding))
+            content_type = _content_type(scope["headers"])
+            validator = self._body_validators.get(content_type)
             if validator is None:
-                validator = self._body_validator(mime_type, encoding)
+                validator = self._body_validator(content_type, *self.extract_content_type(scope["headers"]))
             if validator is not _NO_VALIDATOR:
                 receive, scope = await validator.wrap_receive(receive, scope=scope)
         await self.next_app(scope, receive, send)
 
-    def _body_validator(self, mime_type: str, encoding: str) -> t.Any:
+    def _body_validator(self, content_type: bytes | None, mime_type: str, encoding: str) -> t.Any:
         """The body validator for a media type the operation accepts (a 415 for one it does not),
         kept for the next request with the same Content-Type (a few at most per operation)."""
         self.validate_mime_type(mime_type)
@@ -348,12 +353,19 @@ class ValidationOperation(RequestValidationOperation):
             uri_parser=self._uri_parser,
         )
         if len(self._body_validators) < _MAX_BODY_VALIDATORS:
-            self._body_validators[(mime_type, encoding)] = validator
+            self._body_validators[content_type] = validator
         return validator
 
 
 _NO_VALIDATOR = object()  # a body the operation accepts but does not describe: not validated
 _MAX_BODY_VALIDATORS = 16  # per operation; Content-Type values are the client's, so the cache is bounded
+
+
+def _content_type(headers: t.Iterable[tuple[bytes, bytes]]) -> bytes | None:
+    for name, value in headers:
+        if name == b"content-type":
+            return value
+    return None
 
 
 def _has_body(scope: Scope) -> bool:
