@@ -160,8 +160,10 @@ def _field(path: t.Sequence[t.Any], prefix: str = "") -> str:
 
 
 def collect(validator: jsonschema_rs.Draft4Validator, instance: t.Any, prefix: str = "") -> Details:
-    """Every error of ``instance`` grouped by the field it concerns."""
+    """Every error of ``instance`` grouped by the field it concerns (a valid one costs one check)."""
     details: Details = {}
+    if validator.is_valid(instance):
+        return details
     for error in validator.iter_errors(instance):
         info = error.kind.as_dict()
         base = list(error.instance_path)
@@ -290,8 +292,6 @@ class ParamValidator(ParameterValidator):
                         details[name] = [f"The {location} parameter is required."]
                     continue
                 if nullable and is_null(value):
-                    continue
-                if validator.is_valid(value):
                     continue
                 for msgs in collect(validator, value, name).values():
                     details.setdefault(name, []).extend(msgs)
