@@ -16,6 +16,8 @@ import typing as t
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from sparring.http import heap
+
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_SHUTDOWN_TIMEOUT = 5.0
 
@@ -83,7 +85,12 @@ def timed_protocol(read_timeout: float) -> type[HttpToolsProtocol]:
 
 class Server(uvicorn.Server):
     """Exits 0 on a clean stop (uvicorn re-raises the signal after shutting down) and stops at
-    once on a second SIGTERM as well as on a second Ctrl-C."""
+    once on a second SIGTERM as well as on a second Ctrl-C; the app's heap is frozen before it
+    serves (``heap.py``)."""
+
+    def run(self, sockets: t.Any = None) -> None:
+        heap.freeze()
+        super().run(sockets=sockets)
 
     def handle_exit(self, sig: int, frame: t.Any) -> None:
         if self.should_exit and sig in (signal.SIGINT, signal.SIGTERM):
