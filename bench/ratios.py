@@ -141,17 +141,27 @@ def section_fuzz(args: argparse.Namespace) -> dict:
 
 
 def _wrk(wrk: str, url: str, scenario: Scenario, token: str, args: argparse.Namespace) -> float:
+    return _wrk_cpu(wrk, url, scenario, token, args)[0]
+
+
+def _wrk_cpu(wrk: str, url: str, scenario: Scenario, token: str, args: argparse.Namespace,
+             server: Server | None = None) -> tuple[float, float | None]:
+    """req/s of the measured run and, given the server, its CPU µs per request (user + system of
+    its process group): steadier than req/s when other jobs share the cores."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua_script(scenario, token))
         script = Path(fh.name)
     try:
         run_wrk(wrk, url, script, args.warmup, 1, args.connections)
+        before = server.cpu_seconds() if server else None
         figures = run_wrk(wrk, url, script, args.duration, 1, args.connections)
+        after = server.cpu_seconds() if server else None
     finally:
         script.unlink()
     if figures["status"]:
         raise SystemExit(f"{url}: {figures['status']} non-2xx answers under load")
-    return figures["requests"] / (figures["duration_us"] / 1e6)
+    cpu = (after - before) / figures["requests"] * 1e6 if before is not None and after is not None and figures["requests"] else None
+    return figures["requests"] / (figures["duration_us"] / 1e6), cpu
 
 
 def _serve(name: str, cmd: list[str], port: int, env: dict | None = None) -> Server:
@@ -181,7 +191,8 @@ def section_serving(args: argparse.Namespace) -> dict:
         scenarios = {"GET one customer": Scenario("one", "sparring", "GET", "/Customer/ACME-CORP"),
                      "POST upsert": Scenario("upsert", "sparring", "POST", "/Customer", UPSERT)}
         for label, scenario in scenarios.items():
-            out[label] = {"sparring": _wrk(wrk, base + scenario.path, scenario, token, args)}
+            rps, cpu = _wrk_cpu(wrk, base + scenario.path, scenario, token, args, sparring)
+            out[label] = {"sparring": rps, "sparring_cpu_us": cpu}
     finally:
         sparring.stop()
     bare_port = free_port()
@@ -190,13 +201,18 @@ def section_serving(args: argparse.Namespace) -> dict:
                   {"BARE_BODY_FILE": str(body_file)})
     try:
         for label, scenario in scenarios.items():
-            out[label]["bare"] = _wrk(wrk, f"http://127.0.0.1:{bare_port}{IP}{scenario.path}", scenario, "x", args)
+            rps, cpu = _wrk_cpu(wrk, f"http://127.0.0.1:{bare_port}{IP}{scenario.path}", scenario, "x", args, bare)
+            out[label].update(bare=rps, bare_cpu_us=cpu)
     finally:
         bare.stop()
     for label, row in out.items():
         row["ratio"] = row["sparring"] / row["bare"]
+        mine, theirs = row["sparring_cpu_us"], row["bare_cpu_us"]
+        row["cpu_ratio"] = theirs / mine if mine and theirs else None
+        cpu = "" if row["cpu_ratio"] is None else \
+            f"   server CPU {mine:,.0f} / {theirs:,.0f} µs/req = {row['cpu_ratio']:.2f}"
         print(f"  {label:<18} sparring {row['sparring']:8,.0f} req/s   bare {row['bare']:8,.0f} req/s   "
-              f"ratio {row['ratio']:.2f}")
+              f"ratio {row['ratio']:.2f}{cpu}")
     return out
 
 

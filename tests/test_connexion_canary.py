@@ -49,6 +49,12 @@ PRIVATE = [
     ("connexion.utils", "is_nullable", None, "http/validation.py"),
     ("connexion.validators", "VALIDATOR_MAP", None, "http/validation.py"),
     ("connexion.exceptions", "OAuthResponseProblem", None, "http/security.py"),
+    ("connexion.middleware.server_error", "ServerErrorMiddleware", "error_response", "http/failures.py"),
+    ("connexion.middleware.security", "SecurityMiddleware", "api_cls", "http/security.py"),
+    ("connexion.middleware.security", "SecurityAPI", "make_operation", "http/security.py"),
+    ("connexion.middleware.security", "SecurityOperation", "from_operation", "http/security.py"),
+    ("connexion.uri_parsing", "AbstractURIParser", "resolve_query", "http/validation.py"),
+    ("connexion.uri_parsing", "AbstractURIParser", "resolve_path", "http/validation.py"),
 ]
 
 # attributes connexion sets on objects at run time, which the adapter reads
@@ -62,6 +68,11 @@ INSTANCE_ATTRIBUTES = {
     "HttpToolsProtocol.__init__": ("uvicorn.protocols.http.httptools_impl", "HttpToolsProtocol",
                                    ["loop", "cycle", "transport"]),
     "Server.__init__": ("uvicorn.server", "Server", ["should_exit", "force_exit", "_captured_signals"]),
+    "SecurityOperation.__init__": ("connexion.middleware.security", "SecurityOperation",
+                                   ["next_app", "security_handler_factory", "security", "security_schemes"]),
+    "SecurityHandlerFactory.__init__": ("connexion.security", "SecurityHandlerFactory", ["security_handlers"]),
+    "ExceptionMiddleware.__init__": ("starlette.middleware.exceptions", "ExceptionMiddleware",
+                                     ["app", "_exception_handlers", "_status_handlers"]),
 }
 
 

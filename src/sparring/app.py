@@ -27,7 +27,7 @@ from sparring.control.state import StateFile  # noqa: E402
 from sparring.engine.errors import ApiError  # noqa: E402
 from sparring.engine.store.memory import MemoryStore  # noqa: E402
 from sparring.engine.store.select import ENVIRONMENT, store_from_url  # noqa: E402
-from sparring.http import adapter  # noqa: E402
+from sparring.http import adapter, heap  # noqa: E402
 from sparring.http.endpoint import render_error  # noqa: E402
 from sparring.http.leniency import DEVIATIONS  # noqa: E402
 from sparring.http.limits import MAX_BODY_BYTES, declared_length, limited, too_large  # noqa: E402
@@ -99,6 +99,7 @@ class Sparring:
         """Serve another build's partners (a reload) keeping this app's journal, faults and coverage."""
         self.runtime, self.inner = other.runtime, other.inner
         self.control.rebind(other.runtime, Partners(other.runtime, other.inner, self.read_timeout))
+        heap.refreeze()  # a serving process froze the old build's heap: let it go
 
 
 def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *, seed: int = 0,

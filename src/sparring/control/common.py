@@ -146,14 +146,18 @@ class Operations:
     def __init__(self, runtime: "Runtime") -> None:
         self.runtime = runtime
         self.table: dict[tuple[str, str], list[tuple[re.Pattern, str]]] = {}
+        self._prefixes = [(s.partner.prefix, s.partner.prefix + "/", name) for name, s in runtime.served.items()]
         for name, served in runtime.served.items():
             for op in by_routing_order(served.partner.operations.values(), lambda op: op.path):
                 pattern = path_pattern(served.partner.prefix + op.path, trailing_slash=True)
                 self.table.setdefault((name, op.method.upper()), []).append((pattern, op.id))
 
     def partner(self, path: str) -> str | None:
-        served = self.runtime.partner_for(path)
-        return served.partner.name if served is not None else None
+        """The partner whose prefix the path is under (``Runtime.partner_for``, for every request)."""
+        for prefix, under, name in self._prefixes:
+            if path.startswith(under) or path == prefix:
+                return name
+        return None
 
     def operation(self, partner: str, method: str, path: str) -> str | None:
         """The operationId, or None for a path and method of the partner no operation has."""

@@ -308,7 +308,11 @@ class FaultMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PREFIX):
             return await self.app(scope, receive, send)
-        header = next((v.decode("latin-1") for k, v in scope["headers"] if k == _HEADER), None)
+        header = None
+        for name, value in scope["headers"]:
+            if name == _HEADER:
+                header = value.decode("latin-1")
+                break
         if header is None and not self.faults.active:
             return await self.app(scope, receive, send)
         partner, operation = self.operations.match(scope["method"], scope["path"])

@@ -19,7 +19,6 @@ import json
 import threading
 import time
 import typing as t
-from dataclasses import asdict, dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,30 +32,43 @@ DEFAULT_CAPACITY = 2000
 REFUSAL_BYTES = 4096
 
 
-@dataclass
 class Entry:
-    id: int
-    time: str
-    partner: str | None
-    namespace: str
-    method: str
-    path: str
-    query: str
-    operation: str | None
-    status: int | None = None
-    duration_ms: float | None = None
-    outcome: str = "in-flight"  # then accepted | deviated | refused | failed | fault | unanswered
-    deviations: list[dict] = field(default_factory=list)
-    refused: t.Any = None
-    fault: str | None = None
-    epoch: float = 0.0
-    fault_answered: bool = False  # the fault answered (or broke the answer), not the partner
+    """One journaled request. The time is kept as epoch seconds and written as ISO 8601 only when
+    the journal is read: most entries are never read."""
+
+    __slots__ = ("id", "epoch", "partner", "namespace", "method", "path", "query", "operation", "status",
+                 "duration_ms", "outcome", "deviations", "refused", "fault", "fault_answered")
+
+    def __init__(self, id: int, epoch: float, partner: str | None, namespace: str, method: str, path: str,
+                 query: str, operation: str | None = None) -> None:
+        self.id = id
+        self.epoch = epoch
+        self.partner = partner
+        self.namespace = namespace
+        self.method = method
+        self.path = path
+        self.query = query
+        self.operation = operation
+        self.status: int | None = None
+        self.duration_ms: float | None = None
+        self.outcome = "in-flight"  # then accepted | deviated | refused | failed | fault | unanswered
+        self.deviations: list[dict] = _NONE
+        self.refused: t.Any = None
+        self.fault: str | None = None
+        self.fault_answered = False  # the fault answered (or broke the answer), not the partner
+
+    @property
+    def time(self) -> str:
+        return _iso(self.epoch)
 
     def public(self) -> dict:
-        out = asdict(self)
-        out.pop("epoch")
-        out.pop("fault_answered")
-        return out
+        return {"id": self.id, "time": self.time, "partner": self.partner, "namespace": self.namespace,
+                "method": self.method, "path": self.path, "query": self.query, "operation": self.operation,
+                "status": self.status, "duration_ms": self.duration_ms, "outcome": self.outcome,
+                "deviations": [dict(d) for d in self.deviations], "refused": self.refused, "fault": self.fault}
+
+
+_NONE: list = []  # shared by entries without deviations; never appended to
 
 
 class Journal:
@@ -69,10 +81,9 @@ class Journal:
         self._next = 1
         self.dropped = 0
 
-    def open(self, **fields: t.Any) -> Entry:
+    def open(self, partner: str | None, namespace: str, method: str, path: str, query: str) -> Entry:
         with self._lock:
-            now = time.time()
-            entry = Entry(id=self._next, time=_iso(now), epoch=now, **fields)
+            entry = Entry(self._next, time.time(), partner, namespace, method, path, query)
             self._next += 1
             if len(self._entries) == self.capacity:
                 self.dropped += 1
@@ -120,16 +131,16 @@ class JournalMiddleware:
         self.operations = operations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(PREFIX):
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        method = scope["method"]
-        partner = self.operations.partner(scope["path"])
+        path = scope["path"]
+        partner = self.operations.partner(path) if not path.startswith(PREFIX) else None
         if partner is None:
             return await self.app(scope, receive, send)
+        method = scope["method"]
         extensions = scope.setdefault("extensions", {})  # shared with connexion, which fills it in
-        entry = self.journal.open(partner=partner, namespace=request_namespace(scope["headers"]), method=method,
-                                  path=scope["path"], query=scope.get("query_string", b"").decode("latin-1"),
-                                  operation=None)
+        entry = self.journal.open(partner, request_namespace(scope["headers"]), method, path,
+                                  scope.get("query_string", b"").decode("latin-1"))
         extensions[ENTRY] = entry
         started = time.perf_counter()
         refusal = bytearray()
@@ -137,14 +148,14 @@ class JournalMiddleware:
         async def journaled_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 entry.status = message["status"]
-                routed = extensions.get("connexion_routing", {}).get("operation_id")
-                if routed:
-                    entry.operation = routed
-                entry.deviations = list(extensions.get(DEVIATIONS) or [])
-                headers = list(message.get("headers", []))
-                headers.append((ENTRY_HEADER.encode(), str(entry.id).encode()))
-                if entry.deviations:
-                    headers.append((DEVIATIONS_HEADER.encode(), deviations_header(entry.deviations)))
+                routed = extensions.get("connexion_routing")
+                if routed is not None and routed.get("operation_id"):
+                    entry.operation = routed["operation_id"]
+                deviations = extensions.get(DEVIATIONS)
+                headers = [*message.get("headers", ()), (_ENTRY_HEADER, b"%d" % entry.id)]
+                if deviations:
+                    entry.deviations = list(deviations)
+                    headers.append((_DEVIATIONS_HEADER, deviations_header(entry.deviations)))
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and entry.status and entry.status >= 400 \
                     and len(refusal) < REFUSAL_BYTES:
@@ -156,12 +167,16 @@ class JournalMiddleware:
         finally:
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
             if entry.operation is None:  # connexion did not route it (a fault answered, an unknown path)
-                entry.operation = self.operations.operation(partner, method, scope["path"])
+                entry.operation = self.operations.operation(partner, method, path)
             entry.outcome = _outcome(entry)
-            if entry.outcome == "refused" and refusal:
+            if refusal and entry.outcome == "refused":
                 entry.refused = _parsed(bytes(refusal))
             if not entry.fault_answered and entry.operation and entry.status is not None:
                 self.coverage.count(partner, entry.namespace, entry.operation, entry.status)
+
+
+_ENTRY_HEADER = ENTRY_HEADER.encode()
+_DEVIATIONS_HEADER = DEVIATIONS_HEADER.encode()
 
 
 MAX_HEADER_BYTES = 4096

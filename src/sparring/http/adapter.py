@@ -13,12 +13,9 @@ import typing as t
 
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionResponse
-from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
-from connexion.middleware.security import SecurityMiddleware
-from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.spec import Specification
 from starlette.exceptions import HTTPException
@@ -30,7 +27,8 @@ from sparring.http.docs import DOCS_ALLOW, DocsRoutes, swagger_ui_options
 from sparring.http.endpoint import Engine
 from sparring.http import paths
 from sparring.http.errors import to_api_error
-from sparring.http.security import security_map
+from sparring.http.failures import Failures
+from sparring.http.security import Security, security_map
 from sparring.http.validation import VALIDATORS, RequestValidation
 
 if t.TYPE_CHECKING:
@@ -42,11 +40,10 @@ logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
 # connexion's default stack less response validation (off here), lifespan and context (the engine
 # reads what it needs from the scope): each layer routes the request again.
 MIDDLEWARES = [
-    ServerErrorMiddleware,
-    ExceptionMiddleware,
+    Failures,  # connexion's ServerErrorMiddleware and ExceptionMiddleware, in one layer
     DocsRoutes,
     RoutingMiddleware,
-    SecurityMiddleware,
+    Security,  # connexion's, with a direct path for a valid bearer token
     RequestValidation,
 ]
 

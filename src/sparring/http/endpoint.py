@@ -28,17 +28,42 @@ log = logging.getLogger("sparring.http")
 JSON, FORM, MULTIPART = "json", "form", "multipart"
 
 
-def render(result: Result) -> Response:
+def raw_headers(headers: t.Mapping[str, str], status: int, body: bytes, media_type: str | None) -> list:
+    """The response's header list as starlette's ``Response`` makes it (the given headers, then
+    Content-Length and Content-Type unless given), built without a ``Response`` object."""
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] if headers else []
+    keys = [k for k, _ in raw]
+    if b"content-length" not in keys and not (status < 200 or status in (204, 304)):
+        raw.append((b"content-length", b"%d" % len(body)))
+    if media_type is not None and b"content-type" not in keys:
+        raw.append((b"content-type", media_type.encode("latin-1")))
+    return raw
+
+
+async def send_response(send: Send, status: int, headers: t.Mapping[str, str], body: bytes,
+                        media_type: str | None) -> None:
+    """The two ASGI messages of a complete response."""
+    await send({"type": "http.response.start", "status": status,
+                "headers": raw_headers(headers, status, body, media_type)})
+    await send({"type": "http.response.body", "body": body})
+
+
+def render(result: Result) -> tuple[int, t.Mapping[str, str], bytes, str | None]:
     if result.body is None and result.status in (204, 304):
-        return Response(status_code=result.status, headers=result.headers)
-    return Response(json_bytes(result.body), result.status, result.headers, media_type="application/json")
+        return result.status, result.headers, b"", None
+    return result.status, result.headers, json_bytes(result.body), "application/json"
 
 
-def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
+def error_response(error: ApiError, style: ErrorStyle, instance: str) -> tuple[int, t.Mapping[str, str], bytes, str | None]:
     if error.status == 401 and "WWW-Authenticate" not in error.headers:  # RFC 9110 15.5.2: a 401 names a scheme
         error.headers["WWW-Authenticate"] = "Bearer"
     status, media_type, body = error_parts(error, style, instance)
-    return Response(body, status, error.headers, media_type=media_type)
+    return status, error.headers, body, media_type
+
+
+def render_error(error: ApiError, style: ErrorStyle, instance: str) -> Response:
+    status, headers, body, media_type = error_response(error, style, instance)
+    return Response(body, status, headers, media_type=media_type)
 
 
 def body_kind(media_type: str) -> str | None:
@@ -50,6 +75,40 @@ def body_kind(media_type: str) -> str | None:
     if media_type == "application/json" or media_type.endswith("+json") or "json" in media_type:
         return JSON
     return None
+
+
+class RequestHeaders(t.Mapping[str, str]):
+    """The request's headers by lower-cased name (the first of a repeated one, as starlette's
+    ``Headers.get``), decoded once and only when first asked; a missing name costs no exception."""
+
+    __slots__ = ("_raw", "_decoded")
+
+    def __init__(self, raw: t.Sequence[tuple[bytes, bytes]]) -> None:
+        self._raw = raw
+        self._decoded: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._decoded is None:
+            decoded: dict[str, str] = {}
+            for name, value in self._raw:
+                decoded.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+            self._decoded = decoded
+        return self._decoded
+
+    def get(self, key: str, default: t.Any = None) -> t.Any:
+        return self._all().get(key.lower(), default)
+
+    def __getitem__(self, key: str) -> str:
+        return self._all()[key.lower()]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._all()
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 class Endpoint:
@@ -73,53 +132,55 @@ class Endpoint:
         self.__name__ = op.id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
+        headers = RequestHeaders(scope["headers"])
         try:
-            params = self._params(request)
-            token_info = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
+            params = self._params(scope, headers)
+            token_info = scope["extensions"].get("connexion_context", {}).get("token_info")
             caller = _caller(token_info)
             if self.bound_keys:  # only partners that declare auth.bound-keys pay for the check
                 self.dispatcher.env.auth.check_bound_keys(caller, _bound_keys(token_info))
-            namespace, seed_scope = self.dispatcher.namespace_for(params, request.headers, caller)
+            namespace, seed_scope = self.dispatcher.namespace_for(params, headers, caller)
             call = Call(
                 params=params,
-                body=await self._body(request),
+                body=await self._body(scope, receive, headers) if self.kinds else None,
                 context=RequestContext(self.partner, self.handler.operation, caller, namespace),
                 state=self.store.namespace(self.partner, namespace, seed_scope),
-                url=f"{scope.get('scheme', 'http')}://{request.headers.get('host', 'localhost')}{scope['path']}",
-                headers=request.headers,
+                url=f"{scope.get('scheme', 'http')}://{headers.get('host', 'localhost')}{scope['path']}",
+                headers=headers,
             )
             response = render(self.handler(call))
             if call.state.pending:  # a namespace opened on first use (Redis) that no action used: it exists, as in memory
                 call.state.open()
         except ApiError as error:
-            response = render_error(error, self.style, scope["path"])
+            response = error_response(error, self.style, scope["path"])
         except Exception:
             log.exception("%s failed", self.handler.operation.id)
-            response = render_error(ApiError(500, "The server failed to handle this request."), self.style, scope["path"])
-        await response(scope, receive, send)
+            response = error_response(ApiError(500, "The server failed to handle this request."), self.style,
+                                      scope["path"])
+        await send_response(send, *response)
 
-    def _params(self, request: Request) -> dict[str, t.Any]:
+    def _params(self, scope: Scope, headers: t.Mapping[str, str]) -> dict[str, t.Any]:
         params = dict(self.defaults)
-        query, path = request.scope["extensions"][PARSED_PARAMS]  # parsed by request validation
-        params.update(query)
+        query, path = scope["extensions"][PARSED_PARAMS]  # parsed by request validation
+        if query:
+            params.update(query)
         params.update(path)
         for name in self.headers:
-            if name in request.headers:
-                params[name] = request.headers[name]
+            if name in headers:
+                params[name] = headers[name]
         return params
 
-    async def _body(self, request: Request) -> t.Any:
+    async def _body(self, scope: Scope, receive: Receive, headers: t.Mapping[str, str]) -> t.Any:
         """The body parsed by the request's own Content-Type, among the kinds the operation takes."""
         if not self.kinds:
             return None
-        kind = body_kind(request.headers.get("content-type", ""))
+        kind = body_kind(headers.get("content-type", ""))
         if kind not in self.kinds:
             kind = self.kinds[0]
+        if kind == JSON and PARSED_BODY in scope["extensions"]:  # parsed (and validated) by request validation
+            return scope["extensions"][PARSED_BODY]
+        request = Request(scope, receive)
         if kind == JSON:
-            extensions = request.scope.get("extensions", {})
-            if PARSED_BODY in extensions:  # parsed (and validated) by request validation
-                return extensions[PARSED_BODY]
             raw = await request.body()
             try:
                 return json.loads(raw) if raw else None

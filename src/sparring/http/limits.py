@@ -63,15 +63,17 @@ def declared_length(scope: Scope) -> int | None:
 
 def limited(receive: Receive, timeout: float | None = None, limit: int = MAX_BODY_BYTES) -> Receive:
     """Stop a body sent without Content-Length (chunked) once it passes the size limit, and one
-    that stops arriving for ``timeout`` seconds (408)."""
+    that stops arriving for ``timeout`` seconds (408). Nothing is set up until a request reads its
+    body (a GET never does), and then a timer on the loop, not a task per read."""
     seen = 0
     wait = BODY_READ_TIMEOUT if timeout is None else timeout
 
     async def receive_limited() -> t.MutableMapping[str, t.Any]:
         nonlocal seen
         try:
-            message = await asyncio.wait_for(receive(), wait)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(wait):
+                message = await receive()
+        except TimeoutError:
             raise ApiError(408, f"The request body did not arrive within {wait:g} seconds.") from None
         seen += len(message.get("body", b""))
         if seen > limit:

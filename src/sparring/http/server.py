@@ -16,6 +16,8 @@ import typing as t
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from sparring.http import heap
+
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_SHUTDOWN_TIMEOUT = 5.0
 
@@ -26,38 +28,51 @@ _TIMEOUT_RESPONSE = (
 
 
 def timed_protocol(read_timeout: float) -> type[HttpToolsProtocol]:
-    """uvicorn's httptools protocol, closing connections whose headers do not arrive in time."""
+    """uvicorn's httptools protocol, closing connections whose headers do not arrive in time.
+
+    One timer per connection, not one per request: a request only notes when it began; the timer,
+    when it fires, closes the connection if headers are still awaited past the timeout, else sets
+    itself for the deadline of the request now waiting (or lapses until the next one begins)."""
 
     class TimedProtocol(HttpToolsProtocol):
         _header_timer: asyncio.TimerHandle | None = None
+        _waiting_since: float | None = None  # loop time the awaited headers began, None: none awaited
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            self._arm()
+            self._await_headers()
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self._arm()
+            self._await_headers()
 
         def on_headers_complete(self) -> None:
-            self._disarm()
+            self._waiting_since = None
             super().on_headers_complete()
 
         def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
-
-        def _arm(self) -> None:
-            self._disarm()
-            self._header_timer = self.loop.call_later(read_timeout, self._headers_too_slow)
-
-        def _disarm(self) -> None:
+            self._waiting_since = None
             if self._header_timer is not None:
                 self._header_timer.cancel()
                 self._header_timer = None
+            super().connection_lost(exc)
+
+        def _await_headers(self) -> None:
+            self._waiting_since = now = self.loop.time()
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_at(now + read_timeout, self._check_headers)
+
+        def _check_headers(self) -> None:
+            self._header_timer = None
+            if self._waiting_since is None:
+                return  # nothing awaited; the next request sets the timer again
+            deadline = self._waiting_since + read_timeout
+            if self.loop.time() < deadline:
+                self._header_timer = self.loop.call_at(deadline, self._check_headers)
+                return
+            self._headers_too_slow()
 
         def _headers_too_slow(self) -> None:
-            self._header_timer = None
             if self.transport.is_closing():
                 return
             if self.cycle is None or self.cycle.response_complete:  # nothing is being answered
@@ -70,7 +85,12 @@ def timed_protocol(read_timeout: float) -> type[HttpToolsProtocol]:
 
 class Server(uvicorn.Server):
     """Exits 0 on a clean stop (uvicorn re-raises the signal after shutting down) and stops at
-    once on a second SIGTERM as well as on a second Ctrl-C."""
+    once on a second SIGTERM as well as on a second Ctrl-C; the app's heap is frozen before it
+    serves (``heap.py``)."""
+
+    def run(self, sockets: t.Any = None) -> None:
+        heap.freeze()
+        super().run(sockets=sockets)
 
     def handle_exit(self, sig: int, frame: t.Any) -> None:
         if self.should_exit and sig in (signal.SIGINT, signal.SIGTERM):

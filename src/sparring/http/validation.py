@@ -16,7 +16,6 @@ import typing as t
 import jsonschema_rs
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, ExtraParameterProblem
-from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.request_validation import (
     RequestValidationAPI,
     RequestValidationMiddleware,
@@ -25,7 +24,8 @@ from connexion.middleware.request_validation import (
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.validators.form_data import FormDataValidator
-from starlette.datastructures import Headers
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
 from python_multipart.exceptions import FormParserError
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
@@ -65,9 +65,14 @@ class _BodyReading:
     :class:`MissingBody` (connexion raises a bare 400)."""
 
     async def wrap_receive(self, receive: t.Any, *, scope: Scope) -> t.Any:
-        headers = Headers(scope=scope)
-        length = headers.get("content-length", "").strip()
-        streamed = "transfer-encoding" in headers and not length
+        length, chunked = None, False
+        for name, value in scope["headers"]:
+            if name == b"content-length" and length is None:
+                length = value.decode("latin-1").strip()
+            elif name == b"transfer-encoding":
+                chunked = True
+        length = length or ""
+        streamed = chunked and not length
         if not streamed and (not length.isdigit() or not int(length)):
             body = self._schema.get("default")
             if body is None and self._required:
@@ -155,8 +160,10 @@ def _field(path: t.Sequence[t.Any], prefix: str = "") -> str:
 
 
 def collect(validator: jsonschema_rs.Draft4Validator, instance: t.Any, prefix: str = "") -> Details:
-    """Every error of ``instance`` grouped by the field it concerns."""
+    """Every error of ``instance`` grouped by the field it concerns (a valid one costs one check)."""
     details: Details = {}
+    if validator.is_valid(instance):
+        return details
     for error in validator.iter_errors(instance):
         info = error.kind.as_dict()
         base = list(error.instance_path)
@@ -244,40 +251,63 @@ class MultipartValidator(FormValidator):
 
 
 class ParamValidator(ParameterValidator):
-    """Path, query and header parameters, every one checked, each with a compiled validator."""
+    """Path, query and header parameters, every one checked, each with a compiled validator.
+
+    What each request needs is worked out once: the validators, the documented query names, and
+    whether the path parameters need connexion's URI parser (arrays, numbers, nullable values) or
+    are the routed strings as they are."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._documented = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
+        self._checks = [(location, [(p["name"], p["name"].replace("-", "_") if location == "path" else p["name"],
+                                     bool(p.get("required")), is_nullable(p), compiled(p.get("schema", p)))
+                                    for p in params])
+                        for location, params in self.parameters.items() if params]
+        self._plain_path = all(_plain_string(p) for p in self.parameters.get("path", []))
 
     def validate(self, scope: Scope) -> None:
-        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
-        query = request.query_params if scope.get("query_string") else {}
-        path = request.path_params
+        query = self._query(scope) if scope.get("query_string") else {}
+        routed = scope.get("path_params", {})
+        path = dict(routed) if self._plain_path else self.uri_parser.resolve_path(routed)
         # the engine reads the parsed parameters from here instead of parsing the URL again
-        scope.setdefault("extensions", {})[PARSED_PARAMS] = (query, path)
+        scope["extensions"][PARSED_PARAMS] = (query, path)
         details: Details = {}
-        spec = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
-        for name in sorted(set(request.query_params.keys()) - spec):
-            if self.strict_validation:
-                details[name] = ["This query parameter is not documented."]
-            else:
-                leniency.record(scope, "query", name, "This query parameter is not documented; ignored.")
-        sources = {"query": query, "path": path}
-        for location, params in self.parameters.items():
-            if location not in sources:
-                sources[location] = request.headers if location == "header" else request.cookies
-            values = sources[location]
-            for param in params:
-                name = param["name"]
-                value = values.get(name.replace("-", "_") if location == "path" else name)
+        if query:
+            for name in sorted(set(query) - self._documented):
+                if self.strict_validation:
+                    details[name] = ["This query parameter is not documented."]
+                else:
+                    leniency.record(scope, "query", name, "This query parameter is not documented; ignored.")
+        sources: dict[str, t.Any] = {"query": query, "path": path}
+        for location, checks in self._checks:
+            values = sources.get(location)
+            if values is None:
+                request = Request(scope)
+                values = request.headers if location == "header" else request.cookies
+            for name, key, required, nullable, validator in checks:
+                value = values.get(key)
                 if value is None:
-                    if param.get("required"):
+                    if required:
                         details[name] = [f"The {location} parameter is required."]
                     continue
-                if is_nullable(param) and is_null(value):
+                if nullable and is_null(value):
                     continue
-                schema = param.get("schema", param)
-                for msgs in collect(compiled(schema), value, name).values():
+                for msgs in collect(validator, value, name).values():
                     details.setdefault(name, []).extend(msgs)
         if details:
             raise FieldErrors(details)
+
+    def _query(self, scope: Scope) -> dict[str, t.Any]:
+        """connexion's parse of the query string (``ConnexionRequest.query_params``), without the request."""
+        args = QueryParams(scope["query_string"])
+        return self.uri_parser.resolve_query({k: args.getlist(k) for k in args})
+
+
+def _plain_string(param: dict) -> bool:
+    """A path parameter connexion's URI parser hands on unchanged: a string, not nullable."""
+    schema = param.get("schema", param)
+    return schema.get("type") == "string" and not is_nullable(param) and not is_nullable(schema)
 
 
 class ValidationOperation(RequestValidationOperation):
@@ -295,25 +325,47 @@ class ValidationOperation(RequestValidationOperation):
             security_query_params=self.security_query_params,
         )
         self._consumes_body = bool(op.consumes and op.request_body)
+        self._body_validators: dict[bytes | None, t.Any] = {}  # by the Content-Type header as sent
 
     async def __call__(self, scope: Scope, receive: t.Any, send: t.Any) -> None:
         self._parameters.validate(scope)
         if self._consumes_body or _has_body(scope):
-            mime_type, encoding = self.extract_content_type(scope["headers"])
-            self.validate_mime_type(mime_type)
-            schema = self._operation.body_schema(mime_type)
-            validator_cls = self._validator_map["body"].get(mime_type) if schema else None
-            if validator_cls is not None:
-                validator = validator_cls(
-                    schema=schema,
-                    required=self._operation.request_body.get("required", False),
-                    nullable=is_nullable(self._operation.body_definition(mime_type)),
-                    encoding=encoding,
-                    strict_validation=self.strict_validation,
-                    uri_parser=self._uri_parser,
-                )
+            content_type = _content_type(scope["headers"])
+            validator = self._body_validators.get(content_type)
+            if validator is None:
+                validator = self._body_validator(content_type, *self.extract_content_type(scope["headers"]))
+            if validator is not _NO_VALIDATOR:
                 receive, scope = await validator.wrap_receive(receive, scope=scope)
         await self.next_app(scope, receive, send)
+
+    def _body_validator(self, content_type: bytes | None, mime_type: str, encoding: str) -> t.Any:
+        """The body validator for a media type the operation accepts (a 415 for one it does not),
+        kept for the next request with the same Content-Type (a few at most per operation)."""
+        self.validate_mime_type(mime_type)
+        schema = self._operation.body_schema(mime_type)
+        validator_cls = self._validator_map["body"].get(mime_type) if schema else None
+        validator = _NO_VALIDATOR if validator_cls is None else validator_cls(
+            schema=schema,
+            required=self._operation.request_body.get("required", False),
+            nullable=is_nullable(self._operation.body_definition(mime_type)),
+            encoding=encoding,
+            strict_validation=self.strict_validation,
+            uri_parser=self._uri_parser,
+        )
+        if len(self._body_validators) < _MAX_BODY_VALIDATORS:
+            self._body_validators[content_type] = validator
+        return validator
+
+
+_NO_VALIDATOR = object()  # a body the operation accepts but does not describe: not validated
+_MAX_BODY_VALIDATORS = 16  # per operation; Content-Type values are the client's, so the cache is bounded
+
+
+def _content_type(headers: t.Iterable[tuple[bytes, bytes]]) -> bytes | None:
+    for name, value in headers:
+        if name == b"content-type":
+            return value
+    return None
 
 
 def _has_body(scope: Scope) -> bool:
