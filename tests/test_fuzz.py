@@ -189,6 +189,18 @@ def test_control_whose_delete_does_not_delete_fails_use_after_free(tmp_path):
     assert finding["response_excerpt"].startswith(json.dumps({"shortID": short_id}, separators=(",", ":"))[:-1])
 
 
+def test_worker_threads_against_a_url_find_exactly_what_one_finds(tmp_path):
+    """--workers N runs operations on schemathesis' worker threads: against a broken target the
+    same faults are found, on the same operations, as with one worker."""
+    one = run_control("ignores-auth", tmp_path / "one", "--max-examples", "5", "--phases", "examples,coverage,fuzzing")
+    four = run_control("ignores-auth", tmp_path / "four", "--max-examples", "5", "--phases", "examples,coverage,fuzzing",
+                       "--workers", "4")
+    assert one[0] == four[0] == 1
+    assert pairs(four[1]) == pairs(one[1]) and {op for op, check in pairs(four[1]) if check == "ignored_auth"} == SECURED
+    assert "4 workers" not in one[2] and sorted(op["operation"] for op in four[1]["operations"]) == \
+        sorted(op["operation"] for op in one[1]["operations"])
+
+
 def test_control_that_answers_500_fails_not_a_server_error(tmp_path):
     code, report, text = run_control("crashes-on-large-pages", tmp_path, "--max-examples", "5")
     assert code == 1
@@ -265,6 +277,8 @@ def test_bad_credentials_stop_before_the_run_with_exit_2(capsys):
     (["--include", "nope"], "no operation matches 'nope'"),
     (["--api-key", "X=1"], "no apiKey scheme has this name"),
     (["--client-id", "demo-warehouse"], "--client-id and --client-secret go together"),
+    (["--workers", "2"], "--workers goes with --url"),
+    (["--workers", "0"], "--workers wants 1 to 64"),
 ])
 def test_bad_options_exit_2_with_a_message(args, message, capsys):
     assert main(["fuzz", "inventorypro", "--max-examples", "1", *args]) == 2

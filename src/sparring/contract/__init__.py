@@ -51,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--reset-url", metavar="URL",
                        help="POSTed before the run, each phase and each stateful scenario (sparring: ORIGIN/__sparring/reset)")
     where.add_argument("--request-timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default 10)")
+    where.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="with --url: requests in flight at once (schemathesis' worker threads; default 1). "
+                            "In-process runs use one: the fuzzer and the app share one interpreter")
     auth = parser.add_argument_group("auth (see below; default: the partner's first demo client)")
     auth.add_argument("--token", metavar="TOKEN", help="a bearer token (oauth2, openIdConnect, http bearer)")
     auth.add_argument("--client-id", metavar="ID", help="client credentials, exchanged for a token before the run")
@@ -140,12 +143,18 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
             client_id: str | None = None, client_secret: str | None = None, api_keys: t.Sequence[str] = (),
             basic: str | None = None, headers: t.Sequence[str] = (), no_auth: bool = False,
             max_examples: int = DEFAULT_MAX_EXAMPLES, seed: int = 0, phases: t.Sequence[str] = PHASES,
-            include: t.Sequence[str] = (), exclude: t.Sequence[str] = (), request_timeout: float = 10.0):
+            include: t.Sequence[str] = (), exclude: t.Sequence[str] = (), request_timeout: float = 10.0,
+            workers: int = 1):
     """(partner, target, credentials, settings) for a run; raises on bad options or failed auth."""
     from sparring.contract.auth import AuthOptions, resolve
     from sparring.contract.runner import Settings
     from sparring.contract.target import InProcess, Remote
 
+    if not 1 <= workers <= 64:
+        raise ValueError(f"--workers wants 1 to 64, got {workers}")
+    if workers > 1 and not url:
+        raise ValueError("--workers goes with --url: in-process, the fuzzer and the app share one interpreter, "
+                         "so threads would only take turns")
     loaded = _spec(partner)
     if url:
         if not url.startswith(("http://", "https://")):
@@ -160,7 +169,7 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
         target = InProcess(loaded, app=_control_app() if partner == CONTROL else None)
     options = AuthOptions(token, client_id, client_secret, basic, list(api_keys), list(headers), no_auth)
     creds = resolve(loaded.spec, loaded.declarations.auth, options, target.post_form, target.base_url, target.repro_base_url)
-    settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout)
+    settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout, workers)
     return loaded, target, creds, settings
 
 
@@ -186,10 +195,11 @@ def main(args: argparse.Namespace) -> int:
             args.partner, url=args.url, reset_url=args.reset_url, token=args.token, client_id=args.client_id,
             client_secret=args.client_secret, api_keys=args.api_key, basic=args.basic, headers=args.header,
             no_auth=args.no_auth, max_examples=args.max_examples, seed=args.seed, phases=_phases(args.phases),
-            include=args.include, exclude=args.exclude, request_timeout=args.request_timeout)
+            include=args.include, exclude=args.exclude, request_timeout=args.request_timeout,
+            workers=args.workers)
         say(f"sparring fuzz {loaded.name} -> {target.description}")
         say(f"  auth: {creds.description}; seed {settings.seed}, max-examples {settings.max_examples}, "
-            f"phases {','.join(settings.phases)}")
+            f"phases {','.join(settings.phases)}" + (f", {settings.workers} workers" if settings.workers > 1 else ""))
         if target.kind == "url" and not target.resets:
             say("  no --reset-url: the target keeps the state each request leaves (right for a real deployment)")
         result = runner.run(loaded, target, creds, settings, say)

@@ -38,6 +38,7 @@ class Settings:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     request_timeout: float = 10.0
+    workers: int = 1  # schemathesis' worker threads: requests in flight at once against a URL
 
 
 @dataclass
@@ -116,7 +117,7 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
     app = getattr(target, "app", None)
     if app is not None:
         schema.app = app
-    schema.config.update(base_url=target.base_url, workers=1, request_timeout=settings.request_timeout,
+    schema.config.update(base_url=target.base_url, workers=settings.workers, request_timeout=settings.request_timeout,
                          headers=dict(creds.headers) or None)
     schema.config.auth = AuthConfig(openapi=creds.schemes or None)
     schema.config.generation.update(max_examples=settings.max_examples, deterministic=True, database="none")
