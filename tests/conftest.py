@@ -63,8 +63,6 @@ def _store_backend(request):
 NOT_ON_REDIS = {
     # no app, no store: spec reconstruction and the declarations' schema and error messages
     "test_reconstruct.py", "test_yodify_reconstruct.py", "test_declarations.py",
-    # in-process fuzz runs check that they open no socket; on Redis every request does
-    "test_fuzz.py",
     # already against Redis in the first pass (its own prefixes and `serve --workers` processes)
     "test_redis_store.py",
     # `specs` and `credentials` read no store; its one `serve` checks the default store's start and stop
