@@ -51,10 +51,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     admin_token = token_for(args.host, args.admin_token)
     state_file = StateFile(args.state) if args.state else None
 
+    # create_app's options, the same for this process's app and each worker's (serving.py)
+    app_options = {"seed": args.seed, "strict": args.strict, "admin_token": admin_token,
+                   "read_timeout": args.read_timeout, "max_namespaces": args.max_namespaces,
+                   "max_records": args.max_records, "journal_capacity": args.journal_size}
+
     def build():
-        return create_app(args.partner, seed=args.seed, store=store, strict=args.strict, admin_token=admin_token,
-                          read_timeout=args.read_timeout, max_namespaces=args.max_namespaces,
-                          max_records=args.max_records, journal_capacity=args.journal_size, state_file=state_file)
+        return create_app(args.partner, store=store, state_file=state_file, **app_options)
 
     app = build()
     if state_file is not None:
@@ -94,11 +97,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         sock.close()  # uvicorn's workers bind it themselves
         try:
-            run_workers(partners=args.partner, seed=args.seed, store=args.store, prefix=store.prefix, host=args.host,
-                        port=args.port, workers=args.workers, log_level=args.log_level, access_log=args.access_log,
-                        strict=args.strict, admin_token=admin_token, read_timeout=args.read_timeout,
-                        max_namespaces=args.max_namespaces, max_records=args.max_records,
-                        journal_capacity=args.journal_size, state=args.state)
+            run_workers({"partners": args.partner, **app_options}, store=args.store, prefix=store.prefix,
+                        state=args.state, host=args.host, port=args.port, workers=args.workers,
+                        log_level=args.log_level, access_log=args.access_log)
         finally:
             if sweeper is not None:
                 sweeper.stop()

@@ -49,6 +49,7 @@ class Runtime:
             style = style_named(declared.errors)
             self.served[partner.name] = Served(partner, env, Dispatcher(env, style), style, _allow_table(partner))
             self.store.define(partner.name, collections, self._seeder(partner.name))
+        self._prefixes = [(s.partner.prefix, s.partner.prefix + "/", s) for s in self.served.values()]
 
     @property
     def seed(self) -> int:
@@ -87,9 +88,9 @@ class Runtime:
         return served.style if served else style_named("problem-details")
 
     def partner_for(self, path: str) -> Served | None:
-        for served in self.served.values():
-            prefix = served.partner.prefix
-            if path == prefix or path.startswith(prefix + "/"):
+        """The partner whose prefix the path is under (asked by the journal on every request)."""
+        for prefix, under, served in self._prefixes:
+            if path.startswith(under) or path == prefix:
                 return served
         return None
 

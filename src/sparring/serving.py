@@ -27,36 +27,28 @@ def shared_store(url: str, seed: int, *, fresh: bool = True) -> t.Any:
 
 
 def worker_app() -> t.Any:
-    """The app of one worker (uvicorn calls it in each worker process)."""
+    """The app of one worker (uvicorn calls it in each worker process): ``create_app`` with the
+    options the parent passed, on the shared store under the parent's key prefix."""
     from sparring.app import create_app
+    from sparring.control.state import StateFile
     from sparring.engine.store.select import store_from_url
 
-    from sparring.control.state import StateFile
-
-    settings = json.loads(os.environ[SETTINGS])
-    store = store_from_url(settings["store"], prefix=settings.get("prefix"))
-    state = settings.get("state")
-    return create_app(settings["partners"], seed=settings["seed"], store=store, strict=settings.get("strict", False),
-                      admin_token=settings.get("admin_token"), read_timeout=settings.get("read_timeout"),
-                      max_namespaces=settings.get("max_namespaces"), max_records=settings.get("max_records"),
-                      journal_capacity=settings.get("journal_capacity"),
-                      state_file=StateFile(state) if state else None)
+    options = json.loads(os.environ[SETTINGS])
+    store = store_from_url(options.pop("store"), prefix=options.pop("prefix"))
+    state = options.pop("state")
+    return create_app(options.pop("partners"), store=store, state_file=StateFile(state) if state else None, **options)
 
 
-def run_workers(*, partners: list[str] | None, seed: int, store: str, prefix: str, host: str, port: int,
-                workers: int, log_level: str, access_log: bool, strict: bool = False, admin_token: str | None = None,
-                read_timeout: float | None = None, max_namespaces: int | None = None, max_records: int | None = None,
-                journal_capacity: int | None = None, state: str | None = None) -> None:
-    """Serve with ``workers`` processes until Ctrl-C or SIGTERM. Each worker keeps its own journal,
-    faults and coverage (the control API answers for the worker a request reaches); the data,
-    tokens, clock, seed, namespace caps and the ``--state`` file (``POST /__sparring/state/save``
-    on any worker writes it) are shared."""
+def run_workers(app_options: dict[str, t.Any], *, store: str, prefix: str, state: str | None, host: str, port: int,
+                workers: int, log_level: str, access_log: bool) -> None:
+    """Serve with ``workers`` processes until Ctrl-C or SIGTERM, each building its app from
+    ``app_options`` (``create_app``'s keyword arguments, JSON-able: partners, seed, strict, ...).
+    Each worker keeps its own journal, faults and coverage (the control API answers for the worker a
+    request reaches); the data, tokens, clock, seed, namespace caps and the ``--state`` file
+    (``POST /__sparring/state/save`` on any worker writes it) are shared."""
     import uvicorn
 
-    os.environ[SETTINGS] = json.dumps({"partners": partners, "seed": seed, "store": store, "prefix": prefix,
-                                       "strict": strict, "admin_token": admin_token, "read_timeout": read_timeout,
-                                       "max_namespaces": max_namespaces, "max_records": max_records,
-                                       "journal_capacity": journal_capacity,
+    os.environ[SETTINGS] = json.dumps({**app_options, "store": store, "prefix": prefix,
                                        "state": os.path.abspath(state) if state else None})
     uvicorn.run("sparring.serving:worker_app", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, access_log=access_log, lifespan="off")

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from sparring.catalog import by_routing_order, path_pattern
 from sparring.engine.namespaces import DEFAULT, HEADER
+from sparring.http.headers import first
 from sparring.http.limits import BodyProblem, parse_json
 
 if t.TYPE_CHECKING:
@@ -131,11 +132,11 @@ def by_method(path: str, handlers: t.Mapping[str, t.Callable]) -> "Route":
 
 def request_namespace(headers: t.Iterable[tuple[bytes, bytes]]) -> str:
     """The namespace a partner request names in its header (the partner may add a key to it)."""
-    wanted = HEADER.encode()
-    for name, value in headers:
-        if name == wanted:
-            return value.decode("latin-1") or DEFAULT
-    return DEFAULT
+    value = first(headers, _HEADER)
+    return (value.decode("latin-1") or DEFAULT) if value is not None else DEFAULT
+
+
+_HEADER = HEADER.encode()
 
 
 class Operations:
@@ -146,18 +147,14 @@ class Operations:
     def __init__(self, runtime: "Runtime") -> None:
         self.runtime = runtime
         self.table: dict[tuple[str, str], list[tuple[re.Pattern, str]]] = {}
-        self._prefixes = [(s.partner.prefix, s.partner.prefix + "/", name) for name, s in runtime.served.items()]
         for name, served in runtime.served.items():
             for op in by_routing_order(served.partner.operations.values(), lambda op: op.path):
                 pattern = path_pattern(served.partner.prefix + op.path, trailing_slash=True)
                 self.table.setdefault((name, op.method.upper()), []).append((pattern, op.id))
 
     def partner(self, path: str) -> str | None:
-        """The partner whose prefix the path is under (``Runtime.partner_for``, for every request)."""
-        for prefix, under, name in self._prefixes:
-            if path.startswith(under) or path == prefix:
-                return name
-        return None
+        served = self.runtime.partner_for(path)
+        return served.partner.name if served is not None else None
 
     def operation(self, partner: str, method: str, path: str) -> str | None:
         """The operationId, or None for a path and method of the partner no operation has."""

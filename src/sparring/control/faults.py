@@ -35,6 +35,7 @@ from sparring.control.common import PREFIX, ControlError, Operations, namespace_
 from sparring.control.journal import ENTRY
 from sparring.engine.errors import ApiError
 from sparring.http.endpoint import render_error
+from sparring.http.headers import first
 
 if t.TYPE_CHECKING:
     from sparring.runtime import Runtime
@@ -308,11 +309,8 @@ class FaultMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PREFIX):
             return await self.app(scope, receive, send)
-        header = None
-        for name, value in scope["headers"]:
-            if name == _HEADER:
-                header = value.decode("latin-1")
-                break
+        raw = first(scope["headers"], _HEADER)
+        header = raw.decode("latin-1") if raw is not None else None
         if header is None and not self.faults.active:
             return await self.app(scope, receive, send)
         partner, operation = self.operations.match(scope["method"], scope["path"])

@@ -19,6 +19,7 @@ import json
 import threading
 import time
 import typing as t
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,30 +33,26 @@ DEFAULT_CAPACITY = 2000
 REFUSAL_BYTES = 4096
 
 
+@dataclass(slots=True)
 class Entry:
     """One journaled request. The time is kept as epoch seconds and written as ISO 8601 only when
     the journal is read: most entries are never read."""
 
-    __slots__ = ("id", "epoch", "partner", "namespace", "method", "path", "query", "operation", "status",
-                 "duration_ms", "outcome", "deviations", "refused", "fault", "fault_answered")
-
-    def __init__(self, id: int, epoch: float, partner: str | None, namespace: str, method: str, path: str,
-                 query: str, operation: str | None = None) -> None:
-        self.id = id
-        self.epoch = epoch
-        self.partner = partner
-        self.namespace = namespace
-        self.method = method
-        self.path = path
-        self.query = query
-        self.operation = operation
-        self.status: int | None = None
-        self.duration_ms: float | None = None
-        self.outcome = "in-flight"  # then accepted | deviated | refused | failed | fault | unanswered
-        self.deviations: list[dict] = _NONE
-        self.refused: t.Any = None
-        self.fault: str | None = None
-        self.fault_answered = False  # the fault answered (or broke the answer), not the partner
+    id: int
+    epoch: float
+    partner: str | None
+    namespace: str
+    method: str
+    path: str
+    query: str
+    operation: str | None = None
+    status: int | None = None
+    duration_ms: float | None = None
+    outcome: str = "in-flight"  # then accepted | deviated | refused | failed | fault | unanswered
+    deviations: t.Sequence[dict] = ()
+    refused: t.Any = None
+    fault: str | None = None
+    fault_answered: bool = False  # the fault answered (or broke the answer), not the partner
 
     @property
     def time(self) -> str:
@@ -66,9 +63,6 @@ class Entry:
                 "method": self.method, "path": self.path, "query": self.query, "operation": self.operation,
                 "status": self.status, "duration_ms": self.duration_ms, "outcome": self.outcome,
                 "deviations": [dict(d) for d in self.deviations], "refused": self.refused, "fault": self.fault}
-
-
-_NONE: list = []  # shared by entries without deviations; never appended to
 
 
 class Journal:

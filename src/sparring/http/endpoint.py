@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from sparring.engine.context import Call, RequestContext, Result
 from sparring.engine.dispatch import Dispatcher, Handler, error_parts, json_bytes
 from sparring.engine.errors import ApiError, ErrorStyle
+from sparring.http.headers import RequestHeaders
 from sparring.http.security import BOUND_KEY
 from sparring.http.validation import PARSED_BODY, PARSED_PARAMS
 
@@ -75,40 +76,6 @@ def body_kind(media_type: str) -> str | None:
     if media_type == "application/json" or media_type.endswith("+json") or "json" in media_type:
         return JSON
     return None
-
-
-class RequestHeaders(t.Mapping[str, str]):
-    """The request's headers by lower-cased name (the first of a repeated one, as starlette's
-    ``Headers.get``), decoded once and only when first asked; a missing name costs no exception."""
-
-    __slots__ = ("_raw", "_decoded")
-
-    def __init__(self, raw: t.Sequence[tuple[bytes, bytes]]) -> None:
-        self._raw = raw
-        self._decoded: dict[str, str] | None = None
-
-    def _all(self) -> dict[str, str]:
-        if self._decoded is None:
-            decoded: dict[str, str] = {}
-            for name, value in self._raw:
-                decoded.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
-            self._decoded = decoded
-        return self._decoded
-
-    def get(self, key: str, default: t.Any = None) -> t.Any:
-        return self._all().get(key.lower(), default)
-
-    def __getitem__(self, key: str) -> str:
-        return self._all()[key.lower()]
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._all()
-
-    def __iter__(self) -> t.Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
 
 
 class Endpoint:
@@ -171,9 +138,8 @@ class Endpoint:
         return params
 
     async def _body(self, scope: Scope, receive: Receive, headers: t.Mapping[str, str]) -> t.Any:
-        """The body parsed by the request's own Content-Type, among the kinds the operation takes."""
-        if not self.kinds:
-            return None
+        """The body parsed by the request's own Content-Type, among the kinds the operation takes
+        (called only for an operation that takes a body)."""
         kind = body_kind(headers.get("content-type", ""))
         if kind not in self.kinds:
             kind = self.kinds[0]

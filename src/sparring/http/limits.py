@@ -30,6 +30,7 @@ import typing as t
 from starlette.types import Receive, Scope
 
 from sparring.engine.errors import ApiError
+from sparring.http.headers import first
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 64
@@ -52,13 +53,11 @@ def too_large(limit: int = MAX_BODY_BYTES) -> ApiError:
 
 
 def declared_length(scope: Scope) -> int | None:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+    value = first(scope["headers"], b"content-length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def limited(receive: Receive, timeout: float | None = None, limit: int = MAX_BODY_BYTES) -> Receive:

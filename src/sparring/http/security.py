@@ -13,6 +13,8 @@ from connexion.middleware.security import SecurityAPI, SecurityMiddleware, Secur
 from connexion.security import ApiKeySecurityHandler, BearerSecurityHandler, OAuthSecurityHandler
 from starlette.types import Receive, Scope, Send
 
+from sparring.http.headers import first
+
 
 class InvalidCredential(OAuthResponseProblem):
     """Credentials were sent, and they are not valid (unknown, forged, expired)."""
@@ -106,13 +108,13 @@ class BearerFirst(SecurityOperation):
 
 def _bearer_info(headers: t.Iterable[tuple[bytes, bytes]], check: t.Callable[[str], dict | None]) -> dict | None:
     """What ``check`` finds for the request's first Authorization header, if it is ``Bearer TOKEN``."""
-    for name, value in headers:
-        if name == b"authorization":
-            parts = value.decode("latin-1").split(maxsplit=1)
-            if len(parts) == 2 and parts[0].lower() == "bearer":
-                info = check(parts[1])
-                return info if isinstance(info, dict) else None
-            return None
+    value = first(headers, b"authorization")
+    if value is None:
+        return None
+    parts = value.decode("latin-1").split(maxsplit=1)
+    if len(parts) == 2 and parts[0].lower() == "bearer":
+        info = check(parts[1])
+        return info if isinstance(info, dict) else None
     return None
 
 

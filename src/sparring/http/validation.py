@@ -31,6 +31,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
 from sparring.http import leniency
+from sparring.http.headers import first
 from sparring.http.limits import BodyProblem, parse_json
 
 Details = dict[str, list[str]]
@@ -330,7 +331,7 @@ class ValidationOperation(RequestValidationOperation):
     async def __call__(self, scope: Scope, receive: t.Any, send: t.Any) -> None:
         self._parameters.validate(scope)
         if self._consumes_body or _has_body(scope):
-            content_type = _content_type(scope["headers"])
+            content_type = first(scope["headers"], b"content-type")
             validator = self._body_validators.get(content_type)
             if validator is None:
                 validator = self._body_validator(content_type, *self.extract_content_type(scope["headers"]))
@@ -359,13 +360,6 @@ class ValidationOperation(RequestValidationOperation):
 
 _NO_VALIDATOR = object()  # a body the operation accepts but does not describe: not validated
 _MAX_BODY_VALIDATORS = 16  # per operation; Content-Type values are the client's, so the cache is bounded
-
-
-def _content_type(headers: t.Iterable[tuple[bytes, bytes]]) -> bytes | None:
-    for name, value in headers:
-        if name == b"content-type":
-            return value
-    return None
 
 
 def _has_body(scope: Scope) -> bool:

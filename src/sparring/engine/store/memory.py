@@ -418,6 +418,22 @@ class MemoryShared(dict):
         self[name] = value
 
 
+def seeded_snapshot(partner: str, collections: t.Mapping[str, t.Any], seeder: Seeder) -> Namespace:
+    """A partner's snapshot made in this process: its collections, filled by its seeder (the Redis
+    store seeds this way too, then writes the result to Redis)."""
+    snapshot = Namespace(f"{partner}:snapshot")
+    for spec in collections.values():
+        snapshot.add(spec.new_collection())
+    seeder(snapshot)
+    return snapshot
+
+
+def scope_values(snapshot: Namespace, field: str) -> set:
+    """The values of ``field`` the snapshot's records hold: the scopes that start from records of
+    their own (``namespace.seed-field``); any other value starts from the records without the field."""
+    return {r[field] for c in snapshot.collections.values() for r in c.records() if isinstance(r.get(field), (str, int))}
+
+
 class MemoryStore:
     """Every partner's namespaces in this process. A partner's snapshot is seeded on the first use
     of any of its namespaces (under a lock: no request sees half-seeded data), then each namespace
@@ -447,12 +463,7 @@ class MemoryStore:
             with self._lock:
                 snapshot = self._snapshots.get(partner)
                 if snapshot is None:
-                    collections, seeder = self._partners[partner]
-                    snapshot = Namespace(f"{partner}:snapshot")
-                    for spec in collections.values():
-                        snapshot.add(spec.new_collection())
-                    seeder(snapshot)
-                    self._snapshots[partner] = snapshot
+                    snapshot = self._snapshots[partner] = seeded_snapshot(partner, *self._partners[partner])
         return snapshot
 
     def scoped(self, partner: str, field: str, value: t.Any) -> Namespace:
@@ -463,9 +474,7 @@ class MemoryStore:
         with self._lock:
             values = self._scope_values.get((partner, field))
             if values is None:
-                values = self._scope_values[(partner, field)] = {
-                    r[field] for c in snapshot.collections.values() for r in c.records()
-                    if isinstance(r.get(field), (str, int))}
+                values = self._scope_values[(partner, field)] = scope_values(snapshot, field)
             wanted = value if isinstance(value, (str, int)) and value in values else _ABSENT
             part = self._scoped.get((partner, field, wanted))
             if part is None:

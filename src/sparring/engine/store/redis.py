@@ -44,7 +44,7 @@ import redis as redis_client
 
 from sparring.engine.store import Filter, Record, Seeder
 from sparring.engine.store.memory import Namespace as MemoryNamespace
-from sparring.engine.store.memory import _ABSENT, NamespaceLimit, RecordLimit
+from sparring.engine.store.memory import _ABSENT, NamespaceLimit, RecordLimit, scope_values, seeded_snapshot
 from sparring.engine.store.redis_shared import RedisShared
 from sparring.engine.store.memory import Range, _check, _order, _within
 
@@ -709,8 +709,7 @@ class RedisStore:
             seeded = None
             if (self.client.hget(meta, f"vals:{field}") or b"").decode() != snap:
                 seeded = self._seeded(partner)
-                values = {_value_id(r[field]) for c in seeded.collections.values() for r in c.records()
-                          if isinstance(r.get(field), (str, int))}
+                values = {_value_id(v) for v in scope_values(seeded, field)}
                 pipe = self.client.pipeline(transaction=True)
                 vals = f"{base}:s{snap}:vals:{field}"
                 pipe.delete(vals)
@@ -728,12 +727,7 @@ class RedisStore:
 
     def _seeded(self, partner: str) -> MemoryNamespace:
         """The partner's snapshot, generated in this process as the memory store does."""
-        collections, seeder = self.partners[partner]
-        seeded = MemoryNamespace(f"{partner}:snapshot")
-        for spec in collections.values():
-            seeded.add(spec.new_collection())
-        seeder(seeded)
-        return seeded
+        return seeded_snapshot(partner, *self.partners[partner])
 
     def _write(self, partner: str, target: str, seeded: MemoryNamespace, marks: dict[str, str]) -> None:
         """Write a seeded namespace under ``target`` in one pipeline, then ``marks`` into the meta hash."""
