@@ -55,6 +55,8 @@ PRIVATE = [
     ("connexion.middleware.security", "SecurityOperation", "from_operation", "http/security.py"),
     ("connexion.uri_parsing", "AbstractURIParser", "resolve_query", "http/validation.py"),
     ("connexion.uri_parsing", "AbstractURIParser", "resolve_path", "http/validation.py"),
+    ("connexion.middleware.abstract", "ROUTING_CONTEXT", None, "http/routing.py"),
+    ("connexion.middleware.routing", "RoutingMiddleware", "add_api", "http/routing.py"),
 ]
 
 # attributes connexion sets on objects at run time, which the adapter reads
@@ -73,6 +75,8 @@ INSTANCE_ATTRIBUTES = {
     "SecurityHandlerFactory.__init__": ("connexion.security", "SecurityHandlerFactory", ["security_handlers"]),
     "ExceptionMiddleware.__init__": ("starlette.middleware.exceptions", "ExceptionMiddleware",
                                      ["app", "_exception_handlers", "_status_handlers"]),
+    "RoutingMiddleware.__init__": ("connexion.middleware.routing", "RoutingMiddleware", ["app", "router"]),
+    "RoutingOperation.__init__": ("connexion.middleware.routing", "RoutingOperation", ["operation_id", "next_app"]),
 }
 
 

@@ -15,7 +15,6 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionResponse
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.spec import Specification
 from starlette.exceptions import HTTPException
@@ -28,6 +27,7 @@ from sparring.http.endpoint import Engine
 from sparring.http import paths
 from sparring.http.errors import to_api_error
 from sparring.http.failures import Failures
+from sparring.http.routing import IndexedRouting
 from sparring.http.security import Security, security_map
 from sparring.http.validation import VALIDATORS, RequestValidation
 
@@ -42,7 +42,7 @@ logging.getLogger("connexion.middleware.exceptions").setLevel(logging.ERROR)
 MIDDLEWARES = [
     Failures,  # connexion's ServerErrorMiddleware and ExceptionMiddleware, in one layer
     DocsRoutes,
-    RoutingMiddleware,
+    IndexedRouting,  # connexion's, with the route looked up in an index
     Security,  # connexion's, with a direct path for a valid bearer token
     RequestValidation,
 ]
