@@ -126,14 +126,16 @@ class Action:
             raise self.not_found(spec.name)
         return value
 
-    def find(self, call: Call) -> Record:
+    def find(self, call: Call, copy: bool = True) -> Record:
+        """The record the request names; ``copy=False``: the stored one, for a caller that only
+        shows it (see ``Collection.query``)."""
         if self.lookup:
             value = call.params.get(self.lookup.param)
             found, _ = self.collection(call).query(sort=self.lookup.field,
-                                                   where=[Filter.equal(self.lookup.field, value)], limit=1)
+                                                   where=[Filter.equal(self.lookup.field, value)], limit=1, copy=copy)
             record = found[0] if found else None
         else:
-            record = self.collection(call).get(self.spec.coerce_key(call.params.get(self.id_param)))
+            record = self.collection(call).get(self.spec.coerce_key(call.params.get(self.id_param)), copy=copy)
         if record is None:
             raise self.not_found()
         if self.parent and record.get(self.parent.field) != self.parent_key(call):
@@ -276,7 +278,8 @@ class ChildWrite(Action):
 @ACTIONS.register("get")
 class Get(Action):
     def __call__(self, call: Call) -> Result:
-        return Result(self.status(200), self.out(self.find(call), call))
+        # read, shown and serialized with no await between: the stored record needs no copy
+        return Result(self.status(200), self.out(self.find(call, copy=False), call))
 
 
 @ACTIONS.register("list")

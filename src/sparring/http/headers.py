@@ -22,7 +22,8 @@ def first(headers: Raw, name: bytes) -> bytes | None:
 
 class RequestHeaders(t.Mapping[str, str]):
     """The request's headers by lower-cased name (the first of a repeated one, as starlette's
-    ``Headers.get``), decoded once and only when first asked; a missing name costs no exception."""
+    ``Headers.get``): ``get`` scans for the one asked; iterating or indexing decodes all once. A
+    missing name costs no exception."""
 
     __slots__ = ("_raw", "_decoded")
 
@@ -39,7 +40,11 @@ class RequestHeaders(t.Mapping[str, str]):
         return self._decoded
 
     def get(self, key: str, default: t.Any = None) -> t.Any:
-        return self._all().get(key.lower(), default)
+        if self._decoded is not None:
+            return self._decoded.get(key.lower(), default)
+        # one header asked for (most requests ask for one or two): a scan, not a decoded copy of all
+        value = first(self._raw, key.lower().encode("latin-1"))
+        return default if value is None else value.decode("latin-1")
 
     def __getitem__(self, key: str) -> str:
         return self._all()[key.lower()]

@@ -103,9 +103,11 @@ class Collection:
     def __contains__(self, pk: t.Any) -> bool:
         return pk in self._records
 
-    def get(self, pk: t.Any) -> Record | None:
+    def get(self, pk: t.Any, copy: bool = True) -> Record | None:
+        """The record with this key, copied; ``copy=False`` hands out the stored record itself, as
+        ``query`` does, for a caller that only serializes it."""
         record = self._records.get(pk)
-        return None if record is None else clone(record)
+        return clone(record) if copy and record is not None else record
 
     def indexed(self, field: str) -> bool:
         return field in self._indexes

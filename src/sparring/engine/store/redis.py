@@ -349,7 +349,7 @@ class RedisCollection:
     def __contains__(self, pk: t.Any) -> bool:
         return bool(self.client.hexists(self._rec(), encode(pk)))
 
-    def get(self, pk: t.Any) -> Record | None:
+    def get(self, pk: t.Any, copy: bool = True) -> Record | None:  # always a record of its own, decoded
         ns = self.namespace
         field = encode(pk)
         if ns.held is not None and (self.name, field) in ns.held:
