@@ -32,11 +32,13 @@ _ONE_SEGMENT = (starlette.convertors.StringConvertor, starlette.convertors.Integ
 class _Api:
     """One mounted API: its routes by (method, segment count, first segment), in router order."""
 
-    __slots__ = ("mount", "under", "literal", "wild")
+    __slots__ = ("mount", "under", "literal", "wild", "plain")
 
     def __init__(self, mount: Mount, routes: list[Route]) -> None:
         self.mount = mount
         self.under = mount.path + "/"  # the mount's expression, ^base/(?P<path>.*)$, on a path with no newline
+        self.plain = {id(route) for route in routes if all(type(c) is starlette.convertors.StringConvertor
+                                                        for c in route.param_convertors.values())}
         by_shape: dict[tuple[str, int], list[tuple[int, str | None, Route]]] = {}
         for order, route in enumerate(routes):
             segments = route.path.split("/")[1:]
@@ -106,8 +108,10 @@ class IndexedRouting(RoutingMiddleware):
             for route in api.candidates(scope["method"], remaining):
                 found = route.path_regex.match(remaining)
                 if found is not None:
-                    convertors = route.param_convertors
-                    params = {name: convertors[name].convert(value) for name, value in found.groupdict().items()}
+                    params = found.groupdict()
+                    if id(route) not in api.plain:  # a string convertor gives the value as matched
+                        convertors = route.param_convertors
+                        params = {name: convertors[name].convert(value) for name, value in params.items()}
                     return path[: len(path) - len(remaining)], route, params
             return None  # the first mount matching takes the path, as in the router
         return None
