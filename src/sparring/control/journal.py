@@ -35,8 +35,8 @@ REFUSAL_BYTES = 4096
 
 @dataclass(slots=True)
 class Entry:
-    """One journaled request. The time is kept as epoch seconds and written as ISO 8601 only when
-    the journal is read: most entries are never read."""
+    """One journaled request. The time is kept as epoch seconds and written as ISO 8601, and the
+    duration rounded, only when the journal is read: most entries are never read."""
 
     id: int
     epoch: float
@@ -61,7 +61,8 @@ class Entry:
     def public(self) -> dict:
         return {"id": self.id, "time": self.time, "partner": self.partner, "namespace": self.namespace,
                 "method": self.method, "path": self.path, "query": self.query, "operation": self.operation,
-                "status": self.status, "duration_ms": self.duration_ms, "outcome": self.outcome,
+                "status": self.status,
+                "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 3), "outcome": self.outcome,
                 "deviations": [dict(d) for d in self.deviations], "refused": self.refused, "fault": self.fault}
 
 
@@ -137,7 +138,7 @@ class JournalMiddleware:
                                   scope.get("query_string", b"").decode("latin-1"))
         extensions[ENTRY] = entry
         started = time.perf_counter()
-        refusal = bytearray()
+        refusal = bytearray()  # the start of a 4xx/5xx body, for the entry's "refused"
 
         async def journaled_send(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -159,7 +160,7 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive, journaled_send)
         finally:
-            entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            entry.duration_ms = (time.perf_counter() - started) * 1000  # rounded when read
             if entry.operation is None:  # connexion did not route it (a fault answered, an unknown path)
                 entry.operation = self.operations.operation(partner, method, path)
             entry.outcome = _outcome(entry)

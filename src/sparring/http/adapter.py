@@ -95,6 +95,9 @@ def build(runtime: "Runtime", *, validate_responses: bool = False, strict: bool 
                 swagger_ui_options=swagger_ui_options(served.partner.spec),
             )
         app.app, app.middleware_stack = app._build_middleware_stack()
+        for layer in app.middleware_stack:
+            if isinstance(layer, IndexedRouting):
+                layer.link()
     return paths.wrap(app, [served.partner for served in runtime.served.values()])
 
 

@@ -11,6 +11,12 @@ is attached to the scope as connexion's ``RoutingOperation`` attaches it.
 Anything the index does not answer goes through connexion's router unchanged: no route matches
 in full (a 404, a 405 with its ``Allow``, a trailing slash to redirect), a ``root_path`` is set,
 or an API has a route whose parameter could span segments.
+
+Behind the router, each of connexion's routed layers (security, request validation) looks the
+operation up again by base path and operation id, and so does the engine. Once the stack is
+built, :meth:`IndexedRouting.link` chains each operation's layers to the next layer's operation
+for the same id, and the last to the engine's endpoint: the same objects in the same order, with
+the lookups made once.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from __future__ import annotations
 import typing as t
 
 import starlette.convertors
-from connexion.middleware.abstract import ROUTING_CONTEXT
+from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
@@ -73,6 +79,37 @@ class IndexedRouting(RoutingMiddleware):
     def __init__(self, app: t.Any) -> None:
         super().__init__(app)
         self._apis: dict[str, tuple[_Api | None, ...]] = {}  # first segment of a base path -> APIs in order
+        self._heads: dict[tuple[str, str], t.Any] = {}  # (base path, operation id) -> its first routed layer
+
+    def link(self) -> None:
+        """Chain every operation's routed layers directly (call once the middleware stack is built)."""
+        layers = []
+        layer = self.app
+        while isinstance(layer, RoutedMiddleware):
+            layers.append(layer)
+            layer = layer.app
+        endpoints = getattr(layer, "endpoints", {})  # the engine's, by (base path, operation id)
+
+        def operation_in(depth: int, base: str, operation_id: str) -> t.Any:
+            """What the layer at ``depth`` calls for this operation: as RoutedMiddleware looks it up,
+            the first API under the base path that has it; past the last layer, the endpoint."""
+            if depth == len(layers):
+                return endpoints.get((base, operation_id))
+            for api in layers[depth].apis.get(base, ()):
+                if operation_id in api.operations:
+                    return api.operations[operation_id]
+            return None
+
+        for depth, routed in enumerate(layers):
+            for base, apis in routed.apis.items():
+                for api in apis:
+                    for operation_id, operation in api.operations.items():
+                        following = operation_in(depth + 1, base, operation_id)
+                        if following is not None and getattr(operation, "next_app", None) is routed.app:
+                            operation.next_app = following
+        if layers:
+            self._heads = {(base, operation_id): operation_in(0, base, operation_id)
+                           for base, apis in layers[0].apis.items() for api in apis for operation_id in api.operations}
 
     def add_api(self, specification: t.Any, base_path: str | None = None, arguments: t.Any = None,
                 **kwargs: t.Any) -> None:
@@ -126,6 +163,7 @@ class IndexedRouting(RoutingMiddleware):
         scope = scope.copy()
         scope.setdefault("path_params", {}).update(params)
         extensions = scope.setdefault("extensions", {})
-        extensions.setdefault(ROUTING_CONTEXT, {}).update(
-            {"api_base_path": base_path, "operation_id": route.endpoint.operation_id})
-        await route.endpoint.next_app(scope, receive, send)
+        operation_id = route.endpoint.operation_id
+        extensions.setdefault(ROUTING_CONTEXT, {}).update({"api_base_path": base_path, "operation_id": operation_id})
+        head = self._heads.get((base_path, operation_id))
+        await (head if head is not None else route.endpoint.next_app)(scope, receive, send)
