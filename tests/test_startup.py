@@ -75,6 +75,32 @@ def test_serve_seeds_in_the_background_and_a_request_meanwhile_sees_whole_data()
     assert all(page["data"] for page in pages)  # seeded records, not empty pages
 
 
+def test_a_reseed_while_a_partner_seeds_leaves_the_new_seeds_data():
+    """A partner seeds under a lock of its own; a reseed that lands while it seeds must not leave
+    the old seed's snapshot behind. Yodify's first request (which seeds it) and a reset to another
+    seed race, several times; afterwards every page is the new seed's, as a fresh app seeded with
+    it reads."""
+    import threading
+
+    from starlette.testclient import TestClient
+
+    from sparring.app import create_app
+
+    auth = {"Authorization": "Bearer yodify-demo-token"}
+    page = "/yodify/api/v1/Accounts?limit=50"
+    with TestClient(create_app(["yodify"], seed=5)) as fresh:
+        expected = fresh.get(page, headers=auth).json()
+    for delay in (0.0, 0.02, 0.05, 0.1, 0.15):
+        with TestClient(create_app(["yodify"])) as client:
+            reader = threading.Thread(target=client.get, args=(page,), kwargs={"headers": auth})
+            reader.start()
+            threading.Event().wait(delay)
+            assert client.post("/__sparring/reset", json={"seed": 5}).status_code == 200
+            reader.join()
+            got = client.get(page, headers=auth).json()
+        assert (got["data"], got["count"]) == (expected["data"], expected["count"]), f"reset after {delay} s"
+
+
 def test_a_spec_breaking_openapi_is_refused_with_the_validators_message(tmp_path, monkeypatch):
     """The OpenAPI check's fast first pass (jsonschema-rs) lets nothing through that
     openapi-spec-validator refuses: a wrong type, an unknown status key, and an operation whose path

@@ -64,9 +64,10 @@ class Runtime:
 
     def warm(self) -> None:
         """Seed every partner's snapshot now rather than on its first request (``sparring serve``
-        calls this in a background thread once it listens). The store seeds under its lock, so a
-        request that arrives meanwhile waits for whole data; a store that seeds elsewhere (Redis:
-        one worker, on first use) has no snapshot to make here."""
+        calls this in a background thread once it listens). The store seeds each partner under a
+        lock of that partner's, so a request that arrives meanwhile waits for whole data of its own
+        partner only; a store that seeds elsewhere (Redis: one worker, on first use) has no
+        snapshot to make here."""
         snapshot = getattr(self.store, "snapshot", None)
         if snapshot is not None:
             for name in self.served:

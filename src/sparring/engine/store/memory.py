@@ -438,14 +438,20 @@ def scope_values(snapshot: Namespace, field: str) -> set:
 
 class MemoryStore:
     """Every partner's namespaces in this process. A partner's snapshot is seeded on the first use
-    of any of its namespaces (under a lock: no request sees half-seeded data), then each namespace
-    is a copy-on-write view of it."""
+    of any of its namespaces, then each namespace is a copy-on-write view of it.
+
+    A partner seeds under a lock of its own: no request sees half-seeded data, and seeding one
+    partner (``sparring serve`` seeds in the background) holds up no other partner's requests. The
+    store's lock guards only the tables; a snapshot seeded across a reseed is thrown away and seeded
+    again, never kept."""
 
     def __init__(self, max_namespaces: int | None = None, max_records: int | None = None) -> None:
         self.shared = MemoryShared()
         self.max_namespaces = max_namespaces
         self.max_records = max_records
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the tables below
+        self._seeding: dict[str, threading.RLock] = {}  # partner -> held while its snapshot (or a part) is made
+        self._generations: dict[str, int] = {}  # partner -> bumped when its snapshot is dropped
         self._partners: dict[str, tuple[t.Mapping[str, t.Any], Seeder]] = {}
         self._snapshots: dict[str, Namespace] = {}
         self._scoped: dict[tuple[str, str, t.Any], Namespace] = {}  # (partner, field, value) -> snapshot part
@@ -455,33 +461,55 @@ class MemoryStore:
     def define(self, partner: str, collections: t.Mapping[str, t.Any], seeder: Seeder) -> None:
         with self._lock:
             self._partners[partner] = (collections, seeder)
-            self._snapshots.pop(partner, None)
-            self._drop_scoped(partner)
+            self._seeding.setdefault(partner, threading.RLock())
+            self._drop_snapshot(partner)
             self._namespaces[partner] = {}
+
+    def _drop_snapshot(self, partner: str) -> None:
+        """(Under the store's lock.) The next use seeds the partner again."""
+        self._snapshots.pop(partner, None)
+        self._drop_scoped(partner)
+        self._generations[partner] = self._generations.get(partner, 0) + 1
 
     def snapshot(self, partner: str) -> Namespace:
         snapshot = self._snapshots.get(partner)
-        if snapshot is None:
-            with self._lock:
-                snapshot = self._snapshots.get(partner)
-                if snapshot is None:
-                    snapshot = self._snapshots[partner] = seeded_snapshot(partner, *self._partners[partner])
-        return snapshot
+        if snapshot is not None:
+            return snapshot
+        with self._seeding[partner]:
+            while True:
+                with self._lock:
+                    snapshot = self._snapshots.get(partner)
+                    if snapshot is not None:
+                        return snapshot
+                    generation = self._generations[partner]
+                    collections, seeder = self._partners[partner]
+                made = seeded_snapshot(partner, collections, seeder)
+                with self._lock:
+                    if self._generations[partner] == generation:  # else reseeded meanwhile: seed again
+                        self._snapshots[partner] = made
+                        return made
 
     def scoped(self, partner: str, field: str, value: t.Any) -> Namespace:
         """The part of the snapshot a namespace scoped to ``field = value`` starts from: the
         records with that value or without the field. Values no seeded record holds share one
         part (the records without the field), so arbitrary keys cost no copies."""
-        snapshot = self.snapshot(partner)
-        with self._lock:
-            values = self._scope_values.get((partner, field))
-            if values is None:
-                values = self._scope_values[(partner, field)] = scope_values(snapshot, field)
-            wanted = value if isinstance(value, (str, int)) and value in values else _ABSENT
-            part = self._scoped.get((partner, field, wanted))
-            if part is None:
-                part = self._scoped[(partner, field, wanted)] = snapshot.only(f"{partner}:{field}", field, wanted)
-            return part
+        while True:
+            generation = self._generations[partner]
+            snapshot = self.snapshot(partner)
+            with self._seeding[partner]:
+                with self._lock:
+                    values = self._scope_values.get((partner, field))
+                if values is None:
+                    values = scope_values(snapshot, field)
+                wanted = value if isinstance(value, (str, int)) and value in values else _ABSENT
+                with self._lock:
+                    part = self._scoped.get((partner, field, wanted))
+                if part is None:
+                    part = snapshot.only(f"{partner}:{field}", field, wanted)
+                with self._lock:
+                    if self._generations[partner] == generation:  # else reseeded meanwhile: again
+                        self._scope_values.setdefault((partner, field), values)
+                        return self._scoped.setdefault((partner, field, wanted), part)
 
     def _drop_scoped(self, partner: str) -> None:
         for cache in (self._scoped, self._scope_values):
@@ -493,14 +521,18 @@ class MemoryStore:
         if found is not None:
             found.last_used = time.monotonic()
             return found
-        snapshot = self.snapshot(partner) if scope is None else self.scoped(partner, *scope)
-        with self._lock:
-            spaces = self._namespaces[partner]
-            found = spaces.get(name)
-            if found is None:
-                self._check_namespace_room()
-                found = spaces[name] = snapshot.view(name, self.max_records, partner)
-            return found
+        while True:
+            generation = self._generations[partner]
+            snapshot = self.snapshot(partner) if scope is None else self.scoped(partner, *scope)
+            with self._lock:
+                spaces = self._namespaces[partner]
+                found = spaces.get(name)
+                if found is not None:
+                    return found
+                if self._generations[partner] == generation:  # else reseeded meanwhile: view the new snapshot
+                    self._check_namespace_room()
+                    found = spaces[name] = snapshot.view(name, self.max_records, partner)
+                    return found
 
     def _check_namespace_room(self) -> None:
         if self.max_namespaces is not None and sum(map(len, self._namespaces.values())) >= self.max_namespaces:
@@ -556,8 +588,7 @@ class MemoryStore:
         with self._lock:
             for p in [partner] if partner else list(self._partners):
                 if reseed:
-                    self._snapshots.pop(p, None)
-                    self._drop_scoped(p)
+                    self._drop_snapshot(p)
                 if name is None:
                     self._namespaces[p] = {}
                 else:
