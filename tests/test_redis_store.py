@@ -101,6 +101,44 @@ def test_queries_answer_as_in_memory(redis_url):
     assert len(store.namespace("demo", "diff")["things"]) == 80
 
 
+
+def test_a_replaced_snapshot_stays_while_a_namespace_reads_it_and_goes_after(redis_url):
+    """A reseed of one namespace keeps the old snapshot (and its tenant parts) for the namespaces
+    that read it; dropping the last of them, or a reset of every namespace, deletes it."""
+    spec = Spec("things", "id", ["city"])
+    seed = ["one"]
+
+    def seeder(namespace):
+        for i in range(1, 4):
+            namespace["things"].put({"id": i, "city": "Oslo" if i < 3 else None, "seed": seed[0]})
+
+    store = isolated(redis_url)
+    store.define("demo", {"things": spec}, seeder)
+
+    def snapshots() -> list[str]:
+        keys = [k.decode() for k in store.client.scan_iter(store.partner_base("demo") + ":s*")]
+        return sorted({m.group(1) for m in map(re.compile(r":s(\d+):").search, keys) if m})
+
+    def reads(name: str, scope=None) -> str:
+        return store.namespace("demo", name, scope)["things"].get(1)["seed"]
+
+    tenant = ("city", "Oslo")
+    assert reads("keep") == reads("tenant", tenant) == reads("reseeded") == "one"
+    seed[0] = "two"
+    store.reset("demo", "reseeded", reseed=True)
+    assert reads("keep") == reads("tenant", tenant) == "one"
+    assert reads("reseeded") == reads("later") == reads("later-tenant", tenant) == "two"
+    assert snapshots() == ["0", "1"]
+    store.drop("demo", "keep")
+    assert snapshots() == ["0", "1"]  # the tenant's part of snapshot 0 is still read
+    store.drop("demo", "tenant")
+    assert snapshots() == ["1"]
+    seed[0] = "three"
+    store.reset("demo", "reseeded", reseed=True)
+    assert reads("later") == "two" and snapshots() == ["1", "2"]
+    store.reset("demo")  # every namespace goes, so no one reads snapshot 1
+    assert snapshots() == ["2"] and reads("later") == "three"
+
 def _serve(url: str, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "sparring", "serve", "--workers", "3", "--store", url, "--partner", "inventorypro",

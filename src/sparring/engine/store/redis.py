@@ -15,13 +15,18 @@ order, same filters, same ids), so the HTTP suite runs unchanged on either:
   on its first write, and read from the snapshot until then; a namespace scoped by a seed field
   reads its own part of the snapshot, seeded on that value's first use;
 - a namespace opens on its first use, in one Lua call that also checks the namespace cap, notes the
-  time (idle dropping) and reads the record a ``get`` wants, so a GET of one record is one round trip;
+  time (idle dropping) and the snapshot it starts from, and reads the record a ``get`` wants, so a
+  GET of one record is one round trip;
 - ``transaction()`` holds a per-namespace Redis lock (reentrant within a process), so a
   read-modify-write on one worker never interleaves with another worker's; each write applies its
   record and index changes in one ``MULTI``/``EXEC``, so a reader never sees a record without its
   index entries;
 - reset bumps a generation number in the partner's meta hash (every worker sees it on its next
-  request) and deletes the old generation's keys; a reseed also bumps the snapshot generation.
+  request) and deletes the old generation's keys; a reseed also bumps the snapshot number. A
+  namespace keeps reading the snapshot it started from (as in memory, where it holds a view of it),
+  so a reseed of one namespace leaves the old snapshot for the others: its number goes into the
+  partner's ``superseded`` set, and any worker's reset or drop deletes (with its scoped parts) each
+  superseded snapshot no namespace of the current generation notes any more.
 
 What it does not guarantee: a reader outside a transaction can see the first writes of a rule that
 writes several records before its last one (the memory store never shows that, since one process
@@ -210,7 +215,7 @@ end
 if ARGV[3] == '1' then
   if not known then
     redis.call('SADD', g .. ':names', name)
-    if ARGV[5] ~= '' then redis.call('HSET', g .. ':base', name, part) end
+    redis.call('HSET', g .. ':base', name, part)  -- read until dropped, even after a reseed
   end
   redis.call('HSET', g .. ':used', name, tostring(now))
 end
@@ -244,6 +249,38 @@ return 1
 _ACQUIRE = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1, redis.call('SMEMBERS', KEYS[2])} end
 return {0, {}}
+"""
+
+# A reset's numbers, moved in one call. KEYS: the partner's meta hash, its superseded set. ARGV: '1' to
+# reseed (a new snapshot number; the old one is noted superseded), '1' for a new generation.
+# Returns the old {generation, snapshot}.
+_RESET = """
+local gen = redis.call('HGET', KEYS[1], 'gen') or '0'
+local snap = redis.call('HGET', KEYS[1], 'snap') or '0'
+if ARGV[1] == '1' then
+  redis.call('HINCRBY', KEYS[1], 'snap', 1)
+  redis.call('SADD', KEYS[2], snap)
+end
+if ARGV[2] == '1' then redis.call('HINCRBY', KEYS[1], 'gen', 1) end
+return {gen, snap}
+"""
+
+# The superseded snapshots no namespace of the current generation reads (its ':base' hash names the
+# snapshot or scoped part each started from). KEYS: the meta hash, the superseded set. ARGV: the
+# partner's key prefix. No namespace can start reading one again: new ones start from the current.
+_UNREAD = """
+local gen = redis.call('HGET', KEYS[1], 'gen') or '0'
+local snap = redis.call('HGET', KEYS[1], 'snap') or '0'
+local read = {}
+for _, part in ipairs(redis.call('HVALS', ARGV[1] .. ':g' .. gen .. ':base')) do
+  local number = string.match(string.sub(part, #ARGV[1] + 3), '^%d+')
+  if number then read[number] = true end
+end
+local out = {}
+for _, s in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if s ~= snap and not read[s] then out[#out + 1] = s end
+end
+return out
 """
 
 _RELEASE = """
@@ -655,6 +692,8 @@ class RedisStore:
         self.release = self.client.register_script(_RELEASE)
         self.acquire = self.client.register_script(_ACQUIRE)
         self.page = self.client.register_script(_PAGE)
+        self._reset = self.client.register_script(_RESET)
+        self._unread = self.client.register_script(_UNREAD)
 
     @classmethod
     def from_url(cls, url: str, prefix: str | None = None) -> "RedisStore":
@@ -701,7 +740,10 @@ class RedisStore:
         base = self.partner_base(partner)
         meta = base + ":meta"
         with self.lock_for(f"{base}:seeding"):
-            if (self.client.hget(meta, "seeded") or b"").decode() != snap:
+            seeded, current = self.client.hmget(meta, "seeded", "snap")
+            if (current or b"0").decode() != snap:
+                return  # reseeded meanwhile: the caller opens again, on the new snapshot
+            if (seeded or b"").decode() != snap:
                 self._write(partner, f"{base}:s{snap}:snap", self._seeded(partner), {"seeded": snap})
             if scope is None:
                 return
@@ -763,23 +805,21 @@ class RedisStore:
         return sorted(m.decode() for m in self.client.smembers(f"{base}:g{gen}:names"))
 
     def reset(self, partner: str | None = None, name: str | None = None, *, reseed: bool = False) -> None:
+        """As in memory: a reseed of one namespace leaves the others on the snapshot they started from
+        (kept until none reads it); a reset of every namespace leaves no reader of an old one."""
         for p in [partner] if partner else list(self.partners):
-            meta = self.partner_base(p) + ":meta"
-            pipe = self.client.pipeline(transaction=True)
-            pipe.hget(meta, "gen")
-            pipe.hget(meta, "snap")
-            pipe.hincrby(meta, "snap", 1 if reseed else 0)
-            pipe.hincrby(meta, "gen", 1 if name is None else 0)
-            old_gen, old_snap, *_ = pipe.execute()
+            base = self.partner_base(p)
+            old_gen, _ = self._reset(keys=[base + ":meta", base + ":superseded"],
+                                     args=["1" if reseed else "0", "1" if name is None else "0"])
             if name is None:
-                self._delete_generation(p, (old_gen or b"0").decode())
+                self._delete_generation(p, old_gen.decode())
             else:
                 self._drop_namespace(p, name)
-            if reseed:
-                self._delete_snapshot(p, (old_snap or b"0").decode())
+            self._delete_unread(p)
 
     def drop(self, partner: str, name: str) -> None:
         self._drop_namespace(partner, name)
+        self._delete_unread(partner)
 
     def drop_idle(self, idle_seconds: float) -> list[tuple[str, str]]:
         """Drop every namespace no request used for ``idle_seconds`` (on any worker); returns (partner, name) pairs."""
@@ -790,10 +830,12 @@ class RedisStore:
             used = self.client.hgetall(f"{base}:g{gen}:used")
             seconds, micros = self.client.time()
             now = seconds + micros / 1e6
-            for raw, when in sorted(used.items()):
-                if now - float(when) >= idle_seconds:
-                    self._drop_namespace(partner, raw.decode(), unless_used_after=float(when))
-                    dropped.append((partner, raw.decode()))
+            idle = [(raw.decode(), float(when)) for raw, when in sorted(used.items()) if now - float(when) >= idle_seconds]
+            for name, when in idle:
+                self._drop_namespace(partner, name, unless_used_after=when)
+                dropped.append((partner, name))
+            if idle:
+                self._delete_unread(partner)
         return dropped
 
     def _drop_namespace(self, partner: str, name: str, unless_used_after: float | None = None) -> None:
@@ -866,6 +908,17 @@ class RedisStore:
                     keys += [cb + ":rec", cb + ":seq", *(f"{cb}:idx:{f}" for f in _fields(spec))]
             self.client.unlink(*keys)
         self.client.unlink(base + ":names", base + ":used", base + ":base")
+
+    def _delete_unread(self, partner: str) -> None:
+        """Delete the superseded snapshots no namespace reads any more. Under the seeding lock, so a
+        worker still seeding one (it was current when that began) finishes before its keys go."""
+        base = self.partner_base(partner)
+        unread = self._unread(keys=[base + ":meta", base + ":superseded"], args=[base])
+        if unread:
+            with self.lock_for(f"{base}:seeding"):
+                for snap in unread:
+                    self._delete_snapshot(partner, snap.decode())
+                    self.client.srem(base + ":superseded", snap)
 
     def _delete_snapshot(self, partner: str, snap: str) -> None:
         """Delete a past snapshot and its scoped parts."""
