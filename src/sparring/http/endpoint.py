@@ -33,7 +33,7 @@ def raw_headers(headers: t.Mapping[str, str], status: int, body: bytes, media_ty
     """The response's header list as starlette's ``Response`` makes it (the given headers, then
     Content-Length and Content-Type unless given), built without a ``Response`` object."""
     raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] if headers else []
-    keys = [k for k, _ in raw]
+    keys = [k for k, _ in raw] if raw else ()
     if b"content-length" not in keys and not (status < 200 or status in (204, 304)):
         raw.append((b"content-length", b"%d" % len(body)))
     if media_type is not None and b"content-type" not in keys:

@@ -10,7 +10,8 @@ is attached to the scope as connexion's ``RoutingOperation`` attaches it.
 
 Anything the index does not answer goes through connexion's router unchanged: no route matches
 in full (a 404, a 405 with its ``Allow``, a trailing slash to redirect), a ``root_path`` is set,
-or an API has a route whose parameter could span segments.
+or an API has a route whose parameter could span segments. What a (method, path) routes to depends
+only on the routes built at start-up, so the last thousand or so are remembered.
 
 Behind the router, each of connexion's routed layers (security, request validation) looks the
 operation up again by base path and operation id, and so does the engine. Once the stack is
@@ -73,11 +74,24 @@ def _indexable(routes: t.Iterable[t.Any]) -> bool:
                for route in routes)
 
 
+class _Routed(t.NamedTuple):
+    base_path: str
+    operation_id: str
+    app: t.Any  # the operation's first routed layer
+    params: dict[str, t.Any]  # read only: copied into each request's path_params
+
+
+_UNKNOWN = object()
+_REMEMBERED = 1024  # (method, path) pairs whose routing is kept: it is a function of the built routes only
+_REMEMBERED_PATH = 256  # characters; a longer path is routed each time
+
+
 class IndexedRouting(RoutingMiddleware):
     """connexion's ``RoutingMiddleware`` that looks the route up in an index first."""
 
     def __init__(self, app: t.Any) -> None:
         super().__init__(app)
+        self._routed: dict[tuple[str, str], _Routed | None] = {}
         self._apis: dict[str, tuple[_Api | None, ...]] = {}  # first segment of a base path -> APIs in order
         self._heads: dict[tuple[str, str], t.Any] = {}  # (base path, operation id) -> its first routed layer
 
@@ -107,6 +121,7 @@ class IndexedRouting(RoutingMiddleware):
                         following = operation_in(depth + 1, base, operation_id)
                         if following is not None and getattr(operation, "next_app", None) is routed.app:
                             operation.next_app = following
+        self._routed.clear()
         if layers:
             self._heads = {(base, operation_id): operation_in(0, base, operation_id)
                            for base, apis in layers[0].apis.items() for api in apis for operation_id in api.operations}
@@ -129,12 +144,12 @@ class IndexedRouting(RoutingMiddleware):
             # an API the index cannot place still takes the paths under it (None: not indexed)
             apis.setdefault(first, []).append(_Api(mount, routes) if _indexable(routes) else None)
         self._apis = {first: tuple(found) for first, found in apis.items()}
+        self._routed.clear()
 
-    def _route(self, scope: Scope) -> tuple[str, Route, dict[str, t.Any]] | None:
-        """(the API's base path, the route, its converted path parameters), or None: ask the router."""
-        path = scope["path"]
+    def _route(self, method: str, path: str) -> _Routed | None:
+        """The operation a path routes to, or None: ask the router."""
         apis = self._apis.get(path[1:].split("/", 1)[0])
-        if apis is None or "\n" in path or scope.get("root_path") or "route_root_path" in scope:
+        if apis is None or "\n" in path:
             return None
         for api in apis:
             if api is None:
@@ -142,28 +157,38 @@ class IndexedRouting(RoutingMiddleware):
             if not path.startswith(api.under):
                 continue
             remaining = path[len(api.under) - 1:]
-            for route in api.candidates(scope["method"], remaining):
+            for route in api.candidates(method, remaining):
                 found = route.path_regex.match(remaining)
                 if found is not None:
                     params = found.groupdict()
                     if id(route) not in api.plain:  # a string convertor gives the value as matched
                         convertors = route.param_convertors
                         params = {name: convertors[name].convert(value) for name, value in params.items()}
-                    return path[: len(path) - len(remaining)], route, params
+                    base_path, operation_id = api.mount.path, route.endpoint.operation_id
+                    head = self._heads.get((base_path, operation_id))
+                    return _Routed(base_path, operation_id, head if head is not None else route.endpoint.next_app,
+                                   params)
             return None  # the first mount matching takes the path, as in the router
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        routed = self._route(scope) if scope["type"] == "http" else None
+        routed = None
+        if scope["type"] == "http" and not scope.get("root_path") and "route_root_path" not in scope:
+            key = (scope["method"], scope["path"])
+            routed = self._routed.get(key, _UNKNOWN)
+            if routed is _UNKNOWN:
+                routed = self._route(*key)
+                if len(key[1]) <= _REMEMBERED_PATH:
+                    if len(self._routed) >= _REMEMBERED:
+                        self._routed.clear()
+                    self._routed[key] = routed
         if routed is None:
             return await super().__call__(scope, receive, send)
-        base_path, route, params = routed
         # as RoutingOperation does: the next layer gets a copy of the scope as it came in, with
         # the path parameters and the routing extension added
         scope = scope.copy()
-        scope.setdefault("path_params", {}).update(params)
+        scope.setdefault("path_params", {}).update(routed.params)
         extensions = scope.setdefault("extensions", {})
-        operation_id = route.endpoint.operation_id
-        extensions.setdefault(ROUTING_CONTEXT, {}).update({"api_base_path": base_path, "operation_id": operation_id})
-        head = self._heads.get((base_path, operation_id))
-        await (head if head is not None else route.endpoint.next_app)(scope, receive, send)
+        extensions.setdefault(ROUTING_CONTEXT, {}).update(
+            {"api_base_path": routed.base_path, "operation_id": routed.operation_id})
+        await routed.app(scope, receive, send)
