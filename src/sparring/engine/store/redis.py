@@ -172,7 +172,7 @@ _PAGE = _PAGE_LUA + "return page(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], AR
 # KEYS[1]: the partner's meta hash. ARGV: the partner's key prefix, the namespace name, register
 # ('1': a request uses it, so create it and note the time; '0': only look), the namespace cap ('' for
 # none), the scope's field and value id ('' for none), the number N of partner key prefixes and the
-# N prefixes (for the cap, which counts every partner's namespaces), then optionally what to read:
+# N prefixes (for the cap, which counts every partner's namespaces; none without a cap), then optionally what to read:
 # a collection and 'get' and a record's field, or a collection and 'page' and page's arguments.
 # Returns {snap, gen, own, snapshot base, status, idle seconds, what was read}; status 'ok', 'seed'
 # (seed first, then call again), 'cap' (a new namespace past the cap) or 'missing' (not created,
@@ -719,8 +719,9 @@ class RedisStore:
         from, idle seconds, the record ``read`` names), seeding first if no worker has yet."""
         base = self.partner_base(partner)
         field, value = ("", "") if scope is None else (scope[0], _value_id(scope[1]))
+        counted = [] if self.max_namespaces is None else [self.partner_base(p) for p in self.partners]  # for the cap
         args = [base, name, "1" if register else "0", "" if self.max_namespaces is None else self.max_namespaces,
-                field, value, len(self.partners), *(self.partner_base(p) for p in self.partners), *(read or ())]
+                field, value, len(counted), *counted, *(read or ())]
         for _ in range(3):
             snap, gen, own, part, status, idle, record = self._open(keys=[base + ":meta"], args=args)
             if status == b"seed":
