@@ -304,6 +304,35 @@ def test_include_limits_the_run_to_the_named_operations(tmp_path):
     assert tested == {"GET /Customer/{id}", "GET /Customer/All"}
 
 
+RUNS_IN_ONE_PROCESS = """
+import json
+from sparring.contract import fuzz
+
+def run(partner, **options):
+    lines = []
+    result = fuzz(partner, seed=0, progress=lines.append, **options)
+    return {"progress": lines, "findings": [[f.operation, f.check] for f in result.findings],
+            "operations": [[op.label, op.cases, sorted(op.checks.items())] for op in result.operations.values()]}
+
+first = run("inventorypro", max_examples=10)
+run("komet", max_examples=1, phases=["examples"])  # serving komet imports its own modules
+print(json.dumps([first, run("inventorypro", max_examples=10)]))
+"""
+
+
+def test_a_run_sends_the_same_requests_whatever_ran_before_it_in_the_process():
+    """Same seed, same cases, also after runs of other partners in the same Python process (a CI job,
+    a pytest suite): hypothesis drew constants from every module the process had imported, and
+    serving a partner imports its own modules, so a repeated run's stateful phase drew other steps."""
+    proc = subprocess.run([sys.executable, "-c", RUNS_IN_ONE_PROCESS], capture_output=True, text=True,
+                          timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    first, again = json.loads(proc.stdout.splitlines()[-1])
+    # per phase: every operation's request count, the stateful scenarios and their requests
+    assert any("scenarios" in line for line in first["progress"])
+    assert again == first
+
+
 def test_help_documents_the_auth_options_per_partner(capsys):
     with pytest.raises(SystemExit):
         main(["fuzz", "--help"])
