@@ -388,6 +388,36 @@ def test_pytest_entry_point_passes_on_sparring_and_fails_on_a_broken_target(tmp_
     assert "curl -X GET -H 'Authorization: [Filtered]'" in failure.text
 
 
+def test_pytest_entry_point_generates_the_same_cases_whatever_the_test_process_imported(tmp_path):
+    """A user's suite imports its own modules; which ones must not change the contract's cases (it did:
+    hypothesis took literals such as 'Bad Request' from every non-library module imported)."""
+    (tmp_path / "test_contract.py").write_text(textwrap.dedent("""
+        import os
+        if os.environ.get("IMPORT_MORE"):
+            import sparring.partners.komet.documents, sparring.partners.komet.rules, sparring.partners.komet.weborders
+        from sparring.contract.pytest_checks import contract
+
+        inventorypro = contract("inventorypro", max_examples=10)
+        SENT = open(os.environ["SENT"], "a")
+
+        @inventorypro.schema.parametrize()
+        def test_inventorypro(case):
+            body = None if type(case.body).__name__ == "NotSet" else case.body
+            SENT.write(repr((case.method, case.path, case.path_parameters, case.query, body)) + "\\n")
+            inventorypro.check(case)
+    """))
+
+    def sent(name: str, **env: str) -> list[str]:
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_contract.py"],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                              env={**os.environ, "SENT": str(tmp_path / name), **env})
+        assert proc.returncode == 0, proc.stdout[-2000:]
+        return (tmp_path / name).read_text().splitlines()
+
+    plain = sent("plain.txt")
+    assert len(plain) > 100 and sent("more.txt", IMPORT_MORE="1") == plain
+
+
 def test_api_key_partners_take_their_keys_by_scheme_or_parameter_name(tmp_path, monkeypatch, capsys):
     """A Komet-like partner: a query token and an account header, both required on every call."""
     (tmp_path / "keyed.yaml").write_text(textwrap.dedent("""

@@ -16,6 +16,8 @@ import contextlib
 import threading
 import typing as t
 
+MARK = "sparring_spec_only"  # on a pytest test function or TestCase class: its generation runs within spec_only()
+
 _GUARD = threading.Lock()
 _DEPTH = 0
 _ORIGINAL: t.Callable[[], t.Any] | None = None
