@@ -304,6 +304,35 @@ def test_include_limits_the_run_to_the_named_operations(tmp_path):
     assert tested == {"GET /Customer/{id}", "GET /Customer/All"}
 
 
+RUNS_IN_ONE_PROCESS = """
+import json
+from sparring.contract import fuzz
+
+def run(partner, **options):
+    lines = []
+    result = fuzz(partner, seed=0, progress=lines.append, **options)
+    return {"progress": lines, "findings": [[f.operation, f.check] for f in result.findings],
+            "operations": [[op.label, op.cases, sorted(op.checks.items())] for op in result.operations.values()]}
+
+first = run("inventorypro", max_examples=10)
+run("komet", max_examples=1, phases=["examples"])  # serving komet imports its own modules
+print(json.dumps([first, run("inventorypro", max_examples=10)]))
+"""
+
+
+def test_a_run_sends_the_same_requests_whatever_ran_before_it_in_the_process():
+    """Same seed, same cases, also after runs of other partners in the same Python process (a CI job,
+    a pytest suite): hypothesis drew constants from every module the process had imported, and
+    serving a partner imports its own modules, so a repeated run's stateful phase drew other steps."""
+    proc = subprocess.run([sys.executable, "-c", RUNS_IN_ONE_PROCESS], capture_output=True, text=True,
+                          timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    first, again = json.loads(proc.stdout.splitlines()[-1])
+    # per phase: every operation's request count, the stateful scenarios and their requests
+    assert any("scenarios" in line for line in first["progress"])
+    assert again == first
+
+
 def test_help_documents_the_auth_options_per_partner(capsys):
     with pytest.raises(SystemExit):
         main(["fuzz", "--help"])
@@ -357,6 +386,36 @@ def test_pytest_entry_point_passes_on_sparring_and_fails_on_a_broken_target(tmp_
     (failure,) = ET.parse(tmp_path / "r.xml").getroot().iter("failure")
     assert "ST108 Response violates schema" in failure.text and '"email" is a required property' in failure.text
     assert "curl -X GET -H 'Authorization: [Filtered]'" in failure.text
+
+
+def test_pytest_entry_point_generates_the_same_cases_whatever_the_test_process_imported(tmp_path):
+    """A user's suite imports its own modules; which ones must not change the contract's cases (it did:
+    hypothesis took literals such as 'Bad Request' from every non-library module imported)."""
+    (tmp_path / "test_contract.py").write_text(textwrap.dedent("""
+        import os
+        if os.environ.get("IMPORT_MORE"):
+            import sparring.partners.komet.documents, sparring.partners.komet.rules, sparring.partners.komet.weborders
+        from sparring.contract.pytest_checks import contract
+
+        inventorypro = contract("inventorypro", max_examples=10)
+        SENT = open(os.environ["SENT"], "a")
+
+        @inventorypro.schema.parametrize()
+        def test_inventorypro(case):
+            body = None if type(case.body).__name__ == "NotSet" else case.body
+            SENT.write(repr((case.method, case.path, case.path_parameters, case.query, body)) + "\\n")
+            inventorypro.check(case)
+    """))
+
+    def sent(name: str, **env: str) -> list[str]:
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_contract.py"],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                              env={**os.environ, "SENT": str(tmp_path / name), **env})
+        assert proc.returncode == 0, proc.stdout[-2000:]
+        return (tmp_path / name).read_text().splitlines()
+
+    plain = sent("plain.txt")
+    assert len(plain) > 100 and sent("more.txt", IMPORT_MORE="1") == plain
 
 
 def test_api_key_partners_take_their_keys_by_scheme_or_parameter_name(tmp_path, monkeypatch, capsys):

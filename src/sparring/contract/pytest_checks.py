@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import typing as t
 
+from sparring.contract.constants import MARK
+
 
 class Contract:
     """A partner's spec as a configured schemathesis schema, aimed at one target."""
@@ -41,6 +43,7 @@ class Contract:
         self.target = target
         self.settings = settings
         self.schema = build_schema(partner, target, creds, settings)
+        self.schema.parametrize = _spec_only_tests(self.schema.parametrize)
         # failure messages land in CI logs: credentials in their curl lines show as [Filtered]
         self.schema.config.output.sanitization.update(enabled=sanitize)
 
@@ -64,7 +67,24 @@ class Contract:
         if max_steps:
             options["stateful_step_count"] = max_steps
         case.settings = settings(**options)
+        setattr(case, MARK, True)
         return case
+
+
+def _spec_only_tests(parametrize: t.Callable[..., t.Callable]) -> t.Callable[..., t.Callable]:
+    """``schema.parametrize()`` whose tests sparring's pytest plugin generates as ``sparring fuzz`` does
+    (no constants from the modules the test process imported; see contract/constants.py)."""
+    def marked(*args: t.Any, **kwargs: t.Any) -> t.Callable:
+        decorate = parametrize(*args, **kwargs)
+
+        def decorator(test: t.Callable) -> t.Callable:
+            test = decorate(test)
+            setattr(test, MARK, True)
+            return test
+
+        return decorator
+
+    return marked
 
 
 def contract(partner: str, *, sanitize: bool = True, **options: t.Any) -> Contract:

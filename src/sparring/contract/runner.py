@@ -2,8 +2,9 @@
 
 Every phase and every check schemathesis has runs; what sparring adds is read from the spec:
 
-- the target, the credentials and the seed (same seed, same cases: generation is derandomized
-  and keeps no example database);
+- the target, the credentials and the seed (same seed, same cases: generation is derandomized,
+  keeps no example database and draws no constants from the modules the process has imported, so
+  earlier runs in the same process change nothing);
 - a known state: the target is reset before the run, before each phase and before every stateful
   scenario (in-process through the runtime, against a URL through ``--reset-url``);
 - soft deletes: an operation declared ``x-sparring: {action: soft-delete}`` keeps the record and
@@ -23,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sparring.contract.auth import Credentials
+from sparring.contract.constants import spec_only
 from sparring.contract.direct import same_thread
 from sparring.contract.target import IN_PROCESS_HOST
 
@@ -393,7 +395,7 @@ def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
     repro = (IN_PROCESS_HOST, target.repro_base_url[: len(target.repro_base_url) - len(partner.prefix)]) if in_process else None
     collector = Collector(result, partner, creds.secrets, repro, progress)
     target.reset()
-    with same_thread(target.app) if in_process else contextlib.nullcontext():
+    with spec_only(), same_thread(target.app) if in_process else contextlib.nullcontext():
         for event in from_schema(schema).execute():
             if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
                 target.reset()  # the phase's requests start only after this event is handled
