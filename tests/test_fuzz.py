@@ -98,6 +98,17 @@ def test_inventorypro_soft_delete_reads_back_marked_deleted_not_use_after_free(t
         "POST /Customer", "GET /Customer/{id}", "DELETE /Customer/{id}"}
 
 
+def test_an_in_process_run_reads_no_constants_from_sparrings_own_source(tmp_path):
+    """schemathesis can feed literals from the app's Python source into generation; in-process the
+    app is sparring, whose literals say nothing about the partner's API, and they were read only
+    from an editable install (so two installs drew different cases) and cached under
+    .hypothesis/constants in the working directory. A run leaves no such cache."""
+    proc = subprocess.run([SPARRING, "fuzz", "inventorypro", "--max-examples", "3", "--seed", "0", "--quiet"],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert not (tmp_path / ".hypothesis" / "constants").exists()
+
+
 def test_in_process_runs_ignore_the_users_netrc_and_proxy_settings(tmp_path):
     """A ``default`` entry in the user's netrc names every host, testserver too. In-process requests
     must carry the partner's own credentials, not the netrc's basic auth: with basic auth every

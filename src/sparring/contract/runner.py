@@ -123,6 +123,10 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
                          headers=dict(creds.headers) or None)
     schema.config.auth = AuthConfig(openapi=creds.schemes or None)
     schema.config.generation.update(max_examples=settings.max_examples, deterministic=True, database="none")
+    # No constants read from the in-process app's source (sparring's own modules, not the partner's
+    # API): they were read only from an editable install, so two installs drew different cases, and
+    # they were cached in .hypothesis/ in the user's working directory.
+    schema.config.analysis.constants.enabled = False
     schema.config.phases.update(phases=list(settings.phases))
     # Reports hide nothing by default; known secrets are replaced by shell variables instead.
     schema.config.output.sanitization.update(enabled=False)
