@@ -130,13 +130,13 @@ def by_method(path: str, handlers: t.Mapping[str, t.Callable]) -> "Route":
     return Route(path, route, methods=list(handlers))
 
 
+_HEADER = HEADER.encode()
+
+
 def request_namespace(headers: t.Iterable[tuple[bytes, bytes]]) -> str:
     """The namespace a partner request names in its header (the partner may add a key to it)."""
     value = first(headers, _HEADER)
     return (value.decode("latin-1") or DEFAULT) if value is not None else DEFAULT
-
-
-_HEADER = HEADER.encode()
 
 
 class Operations:

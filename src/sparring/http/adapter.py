@@ -2,7 +2,7 @@
 
 connexion routes, checks credentials (``security.py``) and validates (``validation.py``); the
 engine (``endpoint.py``) runs the operation. Every connexion internal this relies on is listed in
-``tests/test_connexion_canary.py``, which fails with a clear message when an upgrade removes one.
+``tests/test_private_names.py``, which fails with a clear message when an upgrade removes one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Every private connexion (and uvicorn) name the HTTP adapter (src/sparring/http/) relies on, in one place.
+"""Every private name of a library that sparring relies on, in one place: connexion's, starlette's
+and uvicorn's for the HTTP adapter (src/sparring/http/), hypothesis' and schemathesis' for
+``sparring fuzz`` (src/sparring/contract/).
 
-connexion is pinned; when an upgrade removes or renames one of these, this test names it, and the
-adapter module that uses it is the one to change.
+The libraries are pinned; when an upgrade removes or renames one of these, this test names it, and
+the module that uses it is the one to change.
 """
 
 from __future__ import annotations
@@ -57,6 +59,16 @@ PRIVATE = [
     ("connexion.uri_parsing", "AbstractURIParser", "resolve_path", "http/validation.py"),
     ("connexion.middleware.abstract", "ROUTING_CONTEXT", None, "http/routing.py"),
     ("connexion.middleware.routing", "RoutingMiddleware", "add_api", "http/routing.py"),
+    ("hypothesis.internal.conjecture.providers", "_get_local_constants", None, "contract/constants.py"),
+    ("hypothesis.internal.conjecture.providers", "CONSTANTS_CACHE", "cache", "contract/constants.py"),
+    ("hypothesis.internal.constants_ast", "Constants", "set_for_type", "contract/constants.py"),
+    ("schemathesis.python.asgi", "_get_portal", None, "contract/direct.py"),
+    ("schemathesis.python.asgi", "_start_lifespan", None, "contract/direct.py"),
+    ("schemathesis.python.asgi", "get_client", None, "contract/direct.py"),
+    ("schemathesis.config._auth", "AuthConfig", None, "contract/runner.py"),
+    ("schemathesis.config._cache", "CacheConfig", None, "contract/runner.py"),
+    ("schemathesis.config._checks", "POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES", None, "contract/runner.py"),
+    ("schemathesis.config._checks", "PositiveDataAcceptanceConfig", None, "contract/runner.py"),
 ]
 
 # attributes connexion sets on objects at run time, which the adapter reads
@@ -81,12 +93,12 @@ INSTANCE_ATTRIBUTES = {
 
 
 @pytest.mark.parametrize("module,name,attribute,user", PRIVATE, ids=[f"{p[1]}.{p[2] or ''}" for p in PRIVATE])
-def test_connexion_name_exists(module: str, name: str, attribute: str | None, user: str) -> None:
+def test_private_name_exists(module: str, name: str, attribute: str | None, user: str) -> None:
     mod = importlib.import_module(module)
     obj = getattr(mod, name, None)
-    assert obj is not None, f"connexion no longer has {module}.{name}, which src/sparring/{user} relies on"
+    assert obj is not None, f"{module} no longer has {name}, which src/sparring/{user} relies on"
     if attribute:
-        assert hasattr(obj, attribute), f"connexion's {name} no longer has {attribute}, which src/sparring/{user} relies on"
+        assert hasattr(obj, attribute), f"{module}.{name} no longer has {attribute}, which src/sparring/{user} relies on"
 
 
 @pytest.mark.parametrize("where", sorted(INSTANCE_ATTRIBUTES))
@@ -106,3 +118,12 @@ def test_routing_and_security_leave_what_the_engine_reads() -> None:
         api = PartnerApi(client, app, "inventorypro", who="demo-readonly")
         assert api.get("/Customer/All?pageSize=1", 200).json()["pageSize"] == 1
         api.post("/Customer", 403, json={"shortID": "NOPE"})  # the caller reached the engine
+
+
+def test_hypothesis_draws_local_constants_through_the_function_sparring_replaces() -> None:
+    """contract/constants.py empties the pool by replacing the module-level function: the provider
+    must still look it up by that name at draw time, not hold a reference of its own."""
+    from hypothesis.internal.conjecture import providers
+
+    source = inspect.getsource(providers.HypothesisProvider)
+    assert "_get_local_constants()" in source and "CONSTANTS_CACHE[key]" in source
