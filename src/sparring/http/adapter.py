@@ -67,7 +67,7 @@ def build(runtime: "Runtime", *, validate_responses: bool = False, strict: bool 
     def allow(path: str) -> str | None:
         return runtime.allow_header(path) or (DOCS_ALLOW if path.startswith(docs) else None)
 
-    def handle_error(request, exc: Exception):
+    async def handle_error(request, exc: Exception):  # a coroutine: connexion runs plain functions on a thread
         path = request.url.path
         served = runtime.partner_for(path)
         bearer = served is None or served.partner.declarations.auth.kind != "api-key"
