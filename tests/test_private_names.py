@@ -65,6 +65,14 @@ PRIVATE = [
     ("schemathesis.python.asgi", "_get_portal", None, "contract/direct.py"),
     ("schemathesis.python.asgi", "_start_lifespan", None, "contract/direct.py"),
     ("schemathesis.python.asgi", "get_client", None, "contract/direct.py"),
+    ("schemathesis.python.asgi", "_LOCK", None, "contract/jobs.py"),
+    ("schemathesis.python.asgi", "_STACK", None, "contract/jobs.py"),
+    ("schemathesis.python.asgi", "_PORTAL", None, "contract/jobs.py"),
+    ("schemathesis.python.asgi", "_LIFESPANS", None, "contract/jobs.py"),
+    ("schemathesis.python.asgi", "_STARTUP_LOCKS", None, "contract/jobs.py"),
+    ("schemathesis.engine.context", "EngineContext", "next_stateful_seed", "contract/runner.py"),
+    ("schemathesis.config._operations", "OperationConfig", None, "contract/runner.py"),
+    ("schemathesis.config._phases", "PhasesConfig", None, "contract/runner.py"),
     ("schemathesis.config._auth", "AuthConfig", None, "contract/runner.py"),
     ("schemathesis.config._cache", "CacheConfig", None, "contract/runner.py"),
     ("schemathesis.config._checks", "POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES", None, "contract/runner.py"),
@@ -95,8 +103,8 @@ INSTANCE_ATTRIBUTES = {
 @pytest.mark.parametrize("module,name,attribute,user", PRIVATE, ids=[f"{p[1]}.{p[2] or ''}" for p in PRIVATE])
 def test_private_name_exists(module: str, name: str, attribute: str | None, user: str) -> None:
     mod = importlib.import_module(module)
-    obj = getattr(mod, name, None)
-    assert obj is not None, f"{module} no longer has {name}, which src/sparring/{user} relies on"
+    assert hasattr(mod, name), f"{module} no longer has {name}, which src/sparring/{user} relies on"
+    obj = getattr(mod, name)
     if attribute:
         assert hasattr(obj, attribute), f"{module}.{name} no longer has {attribute}, which src/sparring/{user} relies on"
 

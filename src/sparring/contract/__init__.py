@@ -62,6 +62,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     auth.add_argument("--basic", metavar="USER:PASSWORD", help="http basic credentials")
     auth.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="an extra header, every request")
     auth.add_argument("--no-auth", action="store_true", help="send no credentials at all")
+    where.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="in-process: split the run over N processes (default 1), each with its own copy of "
+                            "the app; operations are dealt out, stateful scenarios shared. Same seed and same N, "
+                            "same cases")
     gen = parser.add_argument_group("generation")
     gen.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, metavar="N",
                      help=f"generated cases per operation and phase (default {DEFAULT_MAX_EXAMPLES}); "
@@ -144,8 +148,13 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
             basic: str | None = None, headers: t.Sequence[str] = (), no_auth: bool = False,
             max_examples: int = DEFAULT_MAX_EXAMPLES, seed: int = 0, phases: t.Sequence[str] = PHASES,
             include: t.Sequence[str] = (), exclude: t.Sequence[str] = (), request_timeout: float = 10.0,
-            workers: int = 1):
-    """(partner, target, credentials, settings) for a run; raises on bad options or failed auth."""
+            workers: int = 1, jobs: int = 1, app: t.Any = None):
+    """(partner, target, credentials, settings) for a run; raises on bad options or failed auth.
+
+    ``app``: fuzz this ASGI app in-process instead of a fresh sparring app for the partner (one
+    that ``sparring.app.create_app`` built, perhaps wrapped; it needs its ``runtime`` for resets).
+    """
+    from sparring.contract import jobs as jobs_
     from sparring.contract.auth import AuthOptions, resolve
     from sparring.contract.runner import Settings
     from sparring.contract.target import InProcess, Remote
@@ -155,6 +164,9 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
     if workers > 1 and not url:
         raise ValueError("--workers goes with --url: in-process, the fuzzer and the app share one interpreter, "
                          "so threads would only take turns")
+    jobs_.check(jobs, in_process=not url)
+    if app is not None and url:
+        raise ValueError("app and url exclude each other: the one is fuzzed in-process, the other over HTTP")
     loaded = _spec(partner)
     if url:
         if not url.startswith(("http://", "https://")):
@@ -166,10 +178,10 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
         if not loaded.servable and partner != CONTROL:
             raise ValueError(f"{loaded.name} is spec only (no x-sparring actions yet): sparring does not serve it; "
                              "fuzz a deployment with --url")
-        target = InProcess(loaded, app=_control_app() if partner == CONTROL else None)
+        target = InProcess(loaded, app=app if app is not None else _control_app() if partner == CONTROL else None)
     options = AuthOptions(token, client_id, client_secret, basic, list(api_keys), list(headers), no_auth)
     creds = resolve(loaded.spec, loaded.declarations.auth, options, target.post_form, target.base_url, target.repro_base_url)
-    settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout, workers)
+    settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout, workers, jobs)
     return loaded, target, creds, settings
 
 
@@ -196,10 +208,11 @@ def main(args: argparse.Namespace) -> int:
             client_secret=args.client_secret, api_keys=args.api_key, basic=args.basic, headers=args.header,
             no_auth=args.no_auth, max_examples=args.max_examples, seed=args.seed, phases=_phases(args.phases),
             include=args.include, exclude=args.exclude, request_timeout=args.request_timeout,
-            workers=args.workers)
+            workers=args.workers, jobs=args.jobs)
         say(f"sparring fuzz {loaded.name} -> {target.description}")
         say(f"  auth: {creds.description}; seed {settings.seed}, max-examples {settings.max_examples}, "
-            f"phases {','.join(settings.phases)}" + (f", {settings.workers} workers" if settings.workers > 1 else ""))
+            f"phases {','.join(settings.phases)}" + (f", {settings.workers} workers" if settings.workers > 1 else "")
+            + (f", {settings.jobs} jobs" if settings.jobs > 1 else ""))
         if target.kind == "url" and not target.resets:
             say("  no --reset-url: the target keeps the state each request leaves (right for a real deployment)")
         result = runner.run(loaded, target, creds, settings, say)

@@ -41,6 +41,17 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     request_timeout: float = 10.0
     workers: int = 1  # schemathesis' worker threads: requests in flight at once against a URL
+    jobs: int = 1  # processes the run is split over (in-process targets; see contract/jobs.py)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One job's part of a run split over processes (``--jobs``): see :mod:`sparring.contract.jobs`."""
+
+    index: int  # 0-based; job 0 keeps the run's stateful seed
+    count: int
+    labels: frozenset[str]  # "METHOD /path" of the operations this job tests in examples, coverage, fuzzing
+    stateful_examples: int  # this job's share of the stateful scenarios
 
 
 @dataclass
@@ -80,6 +91,7 @@ class RunResult:
     scenarios: Counter = field(default_factory=Counter)  # phase -> scenarios run
     elapsed: float = 0.0
     repro_setup: list[str] = field(default_factory=list)
+    finding_keys: list[str] = field(default_factory=list, repr=False)  # one per finding: what makes it distinct
 
     @property
     def cases(self) -> int:
@@ -97,7 +109,8 @@ class RunResult:
 # -- schema -------------------------------------------------------------------------------------
 
 
-def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings) -> t.Any:
+def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
+                 shard: Shard | None = None) -> t.Any:
     """A schemathesis schema of the partner's spec, aimed at the target, configured for the run."""
     import schemathesis
     from schemathesis.config import SchemathesisConfig
@@ -108,13 +121,7 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
     config = SchemathesisConfig(seed=settings.seed, cache=CacheConfig(enabled=False))
     schema = schemathesis.openapi.from_dict(wire_spec(partner.spec), config=config)
     if settings.include or settings.exclude:
-        unknown = [s for s in settings.include + settings.exclude if not any(_matches(s, op) for op in partner.operations.values())]
-        if unknown:
-            known = ", ".join(f"{op.id} ({op.method.upper()} {op.path})" for op in partner.operations.values())
-            raise ValueError(f"no operation matches {', '.join(map(repr, unknown))}; known: {known}")
-        selected = {f"{op.method.upper()} {op.path}" for op in partner.operations.values()
-                    if (not settings.include or any(_matches(s, op) for s in settings.include))
-                    and not any(_matches(s, op) for s in settings.exclude)}
+        selected = {operation_label(op) for op in selected_operations(partner, settings)}
         schema = schema.include(func=lambda ctx: ctx.operation.label in selected)
     app = getattr(target, "app", None)
     if app is not None:
@@ -138,7 +145,56 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
             expected_statuses=[*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *refusals])
     schema.hooks.register_hook_with_name(soft_delete_filter(partner), "filter_failure")
     reset_before_scenarios(schema, target.reset)
+    if shard is not None:
+        confine(schema, shard)
     return schema
+
+
+UNIT_PHASES = ("examples", "coverage", "fuzzing")
+
+
+def confine(schema: t.Any, shard: Shard) -> None:
+    """Limit the schema's run to one job's part: its operations in the unit phases, its stateful share.
+
+    Every operation stays in the schema, so the stateful phase links all of them as in a whole run.
+    """
+    from schemathesis.config._operations import OperationConfig
+    from schemathesis.config._phases import PhasesConfig
+    from schemathesis.filters import FilterSet
+
+    others = FilterSet()
+    others.include(func=lambda ctx: ctx.operation.label not in shard.labels)
+    off = PhasesConfig.from_dict({phase: {"enabled": False} for phase in UNIT_PHASES})
+    schema.config.operations.operations.append(OperationConfig(filter_set=others, phases=off))
+    schema.config.phases.stateful.generation.update(max_examples=shard.stateful_examples)
+
+
+@contextlib.contextmanager
+def stateful_seeds(shard: Shard | None) -> t.Iterator[None]:
+    """Within: the stateful suites of job ``index`` draw from seeds no other job uses.
+
+    schemathesis seeds the n-th stateful suite of a run with ``seed + n``; without an offset every
+    job would play the same scenarios. Job 0 keeps the run's seeds.
+    """
+    if shard is None or not shard.index:
+        yield
+        return
+    from schemathesis.engine.context import EngineContext
+
+    original = EngineContext.next_stateful_seed
+
+    def next_stateful_seed(self: t.Any) -> int | None:
+        seed = original(self)
+        return None if seed is None else seed + shard.index * STATEFUL_SEED_STRIDE
+
+    EngineContext.next_stateful_seed = next_stateful_seed  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        EngineContext.next_stateful_seed = original  # type: ignore[method-assign]
+
+
+STATEFUL_SEED_STRIDE = 1_000_003  # far apart: a suite retried after a failure takes the next seed
 
 
 def wire_spec(spec: dict) -> dict:
@@ -155,6 +211,22 @@ def wire_spec(spec: dict) -> dict:
             schemes[name] = {"type": "http", "scheme": "bearer",
                              "description": f"{scheme.get('type')} access token: {scheme.get('description', '')}".strip()}
     return spec
+
+
+def selected_operations(partner: t.Any, settings: Settings) -> list[t.Any]:
+    """The partner's operations that ``--include`` and ``--exclude`` leave, in the spec's order."""
+    operations = list(partner.operations.values())
+    unknown = [s for s in settings.include + settings.exclude if not any(_matches(s, op) for op in operations)]
+    if unknown:
+        known = ", ".join(f"{op.id} ({op.method.upper()} {op.path})" for op in operations)
+        raise ValueError(f"no operation matches {', '.join(map(repr, unknown))}; known: {known}")
+    return [op for op in operations if (not settings.include or any(_matches(s, op) for s in settings.include))
+            and not any(_matches(s, op) for s in settings.exclude)]
+
+
+def operation_label(op: t.Any) -> str:
+    """How schemathesis names an operation: ``METHOD /path``."""
+    return f"{op.method.upper()} {op.path}"
 
 
 def _matches(selector: str, op: t.Any) -> bool:
@@ -185,7 +257,7 @@ def soft_delete_markers(partner: t.Any) -> dict[str, tuple[str, t.Any]]:
     for op in declared.operations.values():
         collection = declared.collections.get(op.collection) if op.collection else None
         if op.action == "soft-delete" and collection is not None and collection.soft_delete is not None:
-            markers[f"{op.method.upper()} {op.path}"] = (collection.soft_delete.field, collection.soft_delete.deleted_value)
+            markers[operation_label(op)] = (collection.soft_delete.field, collection.soft_delete.deleted_value)
     return markers
 
 
@@ -237,14 +309,15 @@ class Collector:
     """Turns engine events into a :class:`RunResult` and progress lines."""
 
     def __init__(self, result: RunResult, partner: t.Any, secrets: dict[str, str], repro_base: tuple[str, str] | None,
-                 progress: t.Callable[[str], None]) -> None:
+                 progress: t.Callable[[str], None], shard: Shard | None = None) -> None:
         self.result = result
+        self.shard = shard
         self.secrets = sorted(secrets.items(), key=lambda kv: -len(kv[0]))
         self.repro_base = repro_base
         self.progress = progress
         self.seen: set = set()
         self.stateful_cases = 0
-        self.ids = {f"{op.method.upper()} {op.path}": op.id for op in partner.operations.values()}
+        self.ids = {operation_label(op): op.id for op in partner.operations.values()}
         for label, op_id in self.ids.items():
             result.operations[label] = OperationStats(label, op_id)
 
@@ -279,10 +352,13 @@ class Collector:
                 reason = event.phase.skip_reason.value if event.phase.skip_reason else "nothing to run"
                 self.progress(f"  skipped: {reason}")
             elif phase == "stateful":
-                self.progress(f"  {self.result.scenarios[phase]} scenarios, {self.stateful_cases} requests"
+                job = f"job {self.shard.index + 1} of {self.shard.count}: " if self.shard is not None else ""
+                self.progress(f"  {job}{self.result.scenarios[phase]} scenarios, {self.stateful_cases} requests"
                               f"  {self._verdict_text(event.status.value)}")
         elif isinstance(event, events.ScenarioFinished):
             phase = event.phase.value
+            if self.shard is not None and phase != "stateful" and event.recorder.label not in self.shard.labels:
+                return  # another job's operation: skipped here, tested there
             self.result.scenarios[phase] += 1
             new = self.record(event.recorder, phase)
             if phase != "stateful":
@@ -352,6 +428,7 @@ class Collector:
         if key in self.seen:
             return False
         self.seen.add(key)
+        self.result.finding_keys.append(repr(key))
         self.result.findings.append(finding)
         self.stats(finding.operation).failures[finding.check] += 1
         return True
@@ -388,18 +465,26 @@ def _excerpt(response: t.Any, limit: int = 300) -> str:
 
 
 def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
-        progress: t.Callable[[str], None] = lambda line: None) -> RunResult:
-    """One fuzz run of every selected operation, phase and check; never raises on findings."""
+        progress: t.Callable[[str], None] = lambda line: None, shard: Shard | None = None) -> RunResult:
+    """One fuzz run of every selected operation, phase and check; never raises on findings.
+
+    With ``settings.jobs`` above one, the run is split over that many processes (contract/jobs.py);
+    ``shard`` is one such job's part.
+    """
+    if settings.jobs > 1 and shard is None:
+        from sparring.contract import jobs
+
+        return jobs.run(partner, target, creds, settings, progress)
     from schemathesis.engine import events, from_schema
 
     started = time.monotonic()
-    schema = build_schema(partner, target, creds, settings)
+    schema = build_schema(partner, target, creds, settings, shard)
     result = RunResult(partner.name, target.description, creds.description, settings, repro_setup=list(creds.setup))
     in_process = getattr(target, "app", None) is not None
     repro = (IN_PROCESS_HOST, target.repro_base_url[: len(target.repro_base_url) - len(partner.prefix)]) if in_process else None
-    collector = Collector(result, partner, creds.secrets, repro, progress)
+    collector = Collector(result, partner, creds.secrets, repro, progress, shard)
     target.reset()
-    with spec_only(), same_thread(target.app) if in_process else contextlib.nullcontext():
+    with spec_only(), stateful_seeds(shard), same_thread(target.app) if in_process else contextlib.nullcontext():
         for event in from_schema(schema).execute():
             if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
                 target.reset()  # the phase's requests start only after this event is handled
