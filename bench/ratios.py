@@ -10,7 +10,8 @@ Sections:
 - ``startup``: ``sparring serve`` (every partner) to the first answered request, cold (empty spec
   cache) and warm, and what seeding a partner on its first use costs on top (in-process);
 - ``fuzz``: in-process ``sparring fuzz`` per partner (``bench/fuzz_split.py``): requests per second
-  of wall time and per CPU second, and where the CPU goes;
+  of wall time and per CPU second, and where the CPU goes; then the same run with ``--jobs 1`` and
+  ``--jobs 2`` (``--fuzz-jobs``), each in a fresh process, timed from the call to the result;
 - ``serving``: wrk against ``sparring serve --partner inventorypro`` and against a bare Starlette
   app returning the same bytes (``bench/bare_app.py``), back to back: GET one customer, POST upsert;
 - ``workers``: wrk GET one customer against ``--workers 1, 2, 4 --store redis://...`` and one
@@ -135,7 +136,35 @@ def section_fuzz(args: argparse.Namespace) -> dict:
         row = fuzz_split.split(name, args.fuzz_examples)
         fuzz_split.show(row)
         rows.append(row)
-    return {"max_examples": args.fuzz_examples, "runs": rows}
+    print(f"\n  sparring fuzz PARTNER --max-examples {args.fuzz_examples} --jobs N, each in a fresh process"
+          f"   [load {load()}]")
+    print(f"  {'partner':<14} {'jobs':>4} {'requests':>8} {'wall s':>7} {'requests/s':>10} {'findings':>8}")
+    jobs = []
+    for name in names:
+        for count in args.fuzz_jobs:
+            row = _fuzz_jobs(name, args.fuzz_examples, count)
+            jobs.append(row)
+            print(f"  {name:<14} {count:>4} {row['requests']:>8} {row['wall']:7.1f} {row['requests'] / row['wall']:10.0f} "
+                  f"{row['findings']:>8}")
+    return {"max_examples": args.fuzz_examples, "runs": rows, "jobs": jobs}
+
+
+FUZZ_ONCE = """
+import json, sys, time
+from sparring.contract import fuzz
+started = time.perf_counter()
+result = fuzz(sys.argv[1], max_examples=int(sys.argv[2]), jobs=int(sys.argv[3]))
+print(json.dumps({"partner": sys.argv[1], "jobs": int(sys.argv[3]), "requests": result.cases,
+                  "findings": len(result.findings), "wall": time.perf_counter() - started}))
+"""
+
+
+def _fuzz_jobs(name: str, examples: int, jobs: int) -> dict:
+    """One ``fuzz()`` call (what ``sparring fuzz`` runs after parsing its options) in a new process:
+    jobs are forked from a process that has run nothing else."""
+    proc = subprocess.run([sys.executable, "-c", FUZZ_ONCE, name, str(examples), str(jobs)], capture_output=True,
+                          text=True, cwd=ROOT, check=True)
+    return json.loads(proc.stdout.splitlines()[-1])
 
 
 # -- serving -----------------------------------------------------------------------------------------
@@ -275,6 +304,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="start-up runs (default 3)")
     parser.add_argument("--fuzz-examples", type=int, default=100)
     parser.add_argument("--fuzz-partners", nargs="*", default=None)
+    parser.add_argument("--fuzz-jobs", type=int, nargs="*", default=[1, 2], help="fuzz: --jobs values to time (default 1 2)")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3, help="serving: turns per server and scenario (default 3)")
     parser.add_argument("--warmup", type=float, default=3.0)

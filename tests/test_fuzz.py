@@ -344,6 +344,26 @@ def test_a_run_sends_the_same_requests_whatever_ran_before_it_in_the_process():
     assert again == first
 
 
+def test_two_in_process_runs_send_the_same_requests_down_to_the_query_values():
+    """Server time stands still in an in-process run, so the timestamps the app writes, and what
+    schemathesis draws from them (modifiedSince, ids of records read back), are the same every run.
+    Read through the journal of the app each run fuzzed."""
+    from starlette.testclient import TestClient
+
+    from sparring.contract import prepare, runner
+
+    def requests() -> list:
+        partner, target, creds, settings = prepare("inventorypro", max_examples=20)
+        runner.run(partner, target, creds, settings)
+        with TestClient(target.app) as client:
+            entries = client.get("/__sparring/journal", params={"limit": 2000}).json()["entries"]
+        return [[e["method"], e["path"], e.get("query"), e["status"]] for e in entries]
+
+    first = requests()
+    assert len(first) > 300 and any("modifiedSince=" in (entry[2] or "") for entry in first)
+    assert requests() == first
+
+
 def test_help_documents_the_auth_options_per_partner(capsys):
     with pytest.raises(SystemExit):
         main(["fuzz", "--help"])

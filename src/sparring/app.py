@@ -106,14 +106,16 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
                validate_responses: bool = False, store: t.Any = None, strict: bool = False,
                admin_token: str | None = None, read_timeout: float | None = None,
                max_namespaces: int | None = None, max_records: int | None = None,
-               journal_capacity: int | None = None, state_file: StateFile | None = None) -> Sparring:
+               journal_capacity: int | None = None, state_file: StateFile | None = None,
+               clock_standing_at: float | None = None) -> Sparring:
     """The ASGI app serving the given partners (names or loaded), or every partner in ``spec/``.
 
     ``store``: a store, a URL (``memory``, ``redis://...``), or None for what ``SPARRING_STORE``
     says (memory when unset); ``strict``: refuse what the partner's docs do not allow instead of accepting and recording it;
     ``admin_token``: the control API then needs it (``control/access.py``); ``max_namespaces`` and
     ``max_records`` cap the store; ``state_file`` is where ``POST /__sparring/state/save``
-    writes (loading it is the caller's: ``state_file.load(app.runtime)``).
+    writes (loading it is the caller's: ``state_file.load(app.runtime)``); ``clock_standing_at``:
+    server time stands at this moment (seconds since the epoch) and moves only when advanced.
     """
     loaded = [p for p in partners or [] if isinstance(p, Partner)]
     names = [p for p in partners or [] if isinstance(p, str)]
@@ -132,7 +134,7 @@ def create_app(partners: t.Sequence[str] | t.Sequence[Partner] | None = None, *,
     for cap, value in (("max_namespaces", max_namespaces), ("max_records", max_records)):
         if value is not None:  # a store handed in (a shared Redis one) takes the caps too
             setattr(store, cap, value)
-    runtime = Runtime(loaded, seed, store)
+    runtime = Runtime(loaded, seed, store, clock_standing_at)
     return Sparring(runtime, adapter.build(runtime, validate_responses=validate_responses, strict=strict),
                     admin_token=admin_token, read_timeout=read_timeout, journal_capacity=journal_capacity,
                     state_file=state_file)

@@ -35,10 +35,10 @@ class Served:
 class Runtime:
     """The state behind the app: the store with every partner's namespaces, auth and a shared clock."""
 
-    def __init__(self, partners: list[Partner], seed: int = 0, store=None) -> None:
+    def __init__(self, partners: list[Partner], seed: int = 0, store=None, clock_standing_at: float | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
         self.store.shared.setdefault("seed", seed)  # a shared store may have it from another worker
-        self.clock = Clock(self.store.shared)
+        self.clock = Clock(self.store.shared, clock_standing_at)
         self.served: dict[str, Served] = {}
         for partner in partners:
             declared = partner.declarations

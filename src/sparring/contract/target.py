@@ -17,6 +17,11 @@ class TargetError(Exception):
     """The target cannot be used: unreachable, or its reset endpoint fails."""
 
 
+# Server time in an in-process run: it stands at this moment and moves only when advanced, so the
+# timestamps the app writes are the same every run and the cases drawn from its answers too.
+IN_PROCESS_CLOCK = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+
+
 class InProcess:
     """``sparring serve``'s app for one partner, called through ASGI: no network, no port."""
 
@@ -25,7 +30,7 @@ class InProcess:
     def __init__(self, partner: t.Any, seed: int = 0, app: t.Any = None) -> None:
         from sparring.app import create_app
 
-        self.app = app if app is not None else create_app([partner], seed=seed)
+        self.app = app if app is not None else create_app([partner], seed=seed, clock_standing_at=IN_PROCESS_CLOCK)
         self.seed = seed
         self.prefix = partner.prefix
         self.base_url = IN_PROCESS_HOST + self.prefix

@@ -23,8 +23,13 @@ class ClockError(ValueError):
 
 
 class Clock:
-    def __init__(self, shared: t.Any = None) -> None:
+    """Wall-clock time plus the shared offset; or, ``standing_at`` a moment, time that moves only
+    when advanced (an in-process fuzz run: responses then carry the same timestamps every run, so
+    the cases schemathesis derives from them do not depend on how fast the machine is)."""
+
+    def __init__(self, shared: t.Any = None, standing_at: float | None = None) -> None:
         self.shared = shared if shared is not None else {}
+        self.standing_at = standing_at
 
     @property
     def offset(self) -> float:
@@ -32,7 +37,7 @@ class Clock:
 
     def time(self) -> float:
         """Seconds since the epoch, shifted by the offset."""
-        return time.time() + self.offset
+        return (time.time() if self.standing_at is None else self.standing_at) + self.offset
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.time(), UTC)
