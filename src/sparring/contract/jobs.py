@@ -91,14 +91,17 @@ def run(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings,
                                  name=f"sparring-fuzz-job-{shard.index + 1}", daemon=True) for shard in parts]
     for process in processes:
         process.start()
+    results: dict[int, RunResult | str] = {}  # job index -> its result, or why it has none
     try:
-        results = _collect(processes, messages, PhaseOrder(len(parts), progress))
+        _collect(processes, messages, PhaseOrder(len(parts), progress), results)
+    except KeyboardInterrupt:  # as one process's run reports it: what was found so far, and that it stopped
+        results[len(parts)] = "interrupted"
     finally:
         for process in processes:
             if process.is_alive():
                 process.terminate()
             process.join(5)
-    merged = merge(partner.name, results, settings)
+    merged = merge(partner, target, creds, [results[index] for index in sorted(results)], settings)
     merged.elapsed = time.monotonic() - started
     return merged
 
@@ -167,35 +170,25 @@ def _forget_parent_threads() -> None:
     asgi._STARTUP_LOCKS.clear()
 
 
-def _collect(processes: list[t.Any], messages: t.Any, order: "PhaseOrder") -> list[RunResult | str]:
+def _collect(processes: list[t.Any], messages: t.Any, order: "PhaseOrder", results: dict) -> None:
     """Print progress in phase order until every job has sent its result or died."""
-    results: dict[int, RunResult | str] = {}
     while len(results) < len(processes):
         try:
             kind, index, payload = messages.get(timeout=0.5)
         except queue.Empty:
-            for index, process in enumerate(processes):
-                if index not in results and not process.is_alive() and process.exitcode is not None:
-                    try:  # its last messages may still be in the pipe
-                        kind, index, payload = messages.get(timeout=1)
-                    except queue.Empty:
-                        results[index] = f"job {index + 1} ended with exit code {process.exitcode} and no result"
-                        order.finish(index)
-                        break
-                    else:
-                        _take(kind, index, payload, results, order)
-                        break
+            dead = [index for index, process in enumerate(processes)
+                    if index not in results and process.exitcode is not None]
+            if not dead:
+                continue
+            try:  # a job that has ended may have left its last messages in the pipe
+                kind, index, payload = messages.get(timeout=1)
+            except queue.Empty:
+                kind, index, payload = "error", dead[0], f"ended with exit code {processes[dead[0]].exitcode} and no result"
+        if kind == "line":
+            order.line(index, payload)
             continue
-        _take(kind, index, payload, results, order)
-    return [results[index] for index in range(len(processes))]
-
-
-def _take(kind: str, index: int, payload: t.Any, results: dict, order: "PhaseOrder") -> None:
-    if kind == "line":
-        order.line(index, payload)
-        return
-    results[index] = payload if kind == "result" else f"job {index + 1}: {payload}"
-    order.finish(index)
+        results[index] = payload if kind == "result" else f"job {index + 1}: {payload}"
+        order.finish(index)
 
 
 class PhaseOrder:
@@ -242,14 +235,18 @@ class PhaseOrder:
                 self.progress(text)
 
 
-def merge(partner: str, results: t.Sequence[RunResult | str], settings: Settings) -> RunResult:
-    """One result from the jobs': counts add up, a failure found twice is reported once."""
-    done = [result for result in results if isinstance(result, RunResult)]
-    first = done[0] if done else None
-    merged = RunResult(partner, first.target if first else "", first.auth if first else "", settings,
-                       repro_setup=list(first.repro_setup) if first else [])
+def merge(partner: t.Any, target: t.Any, creds: t.Any, results: t.Sequence[RunResult | str],
+          settings: Settings) -> RunResult:
+    """One result from the jobs': counts add up, a failure found twice is reported once, and a job
+    without a result is an error."""
+    merged = RunResult(partner.name, target.description, creds.description, settings, repro_setup=list(creds.setup))
+    for op in partner.operations.values():
+        merged.operations[operation_label(op)] = OperationStats(operation_label(op), op.id)
     seen: set[str] = set()
-    for result in done:
+    for result in results:
+        if isinstance(result, str):
+            merged.errors.append(result)
+            continue
         for label, stats in result.operations.items():
             total = merged.operations.setdefault(label, OperationStats(label, stats.operation_id))
             total.cases += stats.cases
@@ -264,7 +261,6 @@ def merge(partner: str, results: t.Sequence[RunResult | str], settings: Settings
         merged.errors += [error for error in result.errors if error not in merged.errors]
         merged.soft_delete_reads += result.soft_delete_reads
         merged.scenarios.update(result.scenarios)
-    merged.errors += [result for result in results if isinstance(result, str)]
     return merged
 
 
