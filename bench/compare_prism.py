@@ -165,26 +165,31 @@ class Server:
                 continue
 
 
+def _stat(pid: int | str) -> tuple[int, float] | None:
+    """(process group, user + system CPU seconds) of one process (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    # after "pid (comm)": state ppid pgrp ... utime (14th field overall) stime (15th)
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process, 0 when it cannot be read."""
+    stat = _stat(pid)
+    return stat[1] if stat else 0.0
+
+
 def group_cpu_seconds(pgid: int) -> float | None:
-    ticks = 0
-    found = False
     try:
         entries = os.listdir("/proc")
     except OSError:
         return None
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        # after "pid (comm)": state ppid pgrp ... utime (14th field overall) stime (15th)
-        if int(fields[2]) == pgid:
-            found = True
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+    stats = [_stat(entry) for entry in entries if entry.isdigit()]
+    mine = [cpu for stat in stats if stat is not None for group, cpu in [stat] if group == pgid]
+    return sum(mine) if mine else None
 
 
 # -- HTTP checks ----------------------------------------------------------------------------------

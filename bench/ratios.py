@@ -10,12 +10,16 @@ Sections:
 - ``startup``: ``sparring serve`` (every partner) to the first answered request, cold (empty spec
   cache) and warm, and what seeding a partner on its first use costs on top (in-process);
 - ``fuzz``: in-process ``sparring fuzz`` per partner (``bench/fuzz_split.py``): requests per second
-  of wall time and per CPU second, and where the CPU goes; then the same run with ``--jobs 1`` and
-  ``--jobs 2`` (``--fuzz-jobs``), each in a fresh process, timed from the call to the result;
+  of wall time and per CPU second, and where the CPU goes; then ``sparring fuzz PARTNER --jobs N``
+  for N in ``--fuzz-jobs`` (default 1 and 2) as whole commands, and the baseline the issue names in
+  the same run: the schemathesis CLI against a live ``sparring serve`` (``--fuzz-baseline``);
 - ``serving``: wrk against ``sparring serve --partner inventorypro`` and against a bare Starlette
   app returning the same bytes (``bench/bare_app.py``), back to back: GET one customer, POST upsert;
 - ``workers``: wrk GET one customer against ``--workers 1, 2, 4 --store redis://...`` and one
-  worker in memory; starts its own redis-server on a free port.
+  worker in memory; starts its own redis-server on a free port. Besides req/s, the CPU per request
+  of the workers and redis-server together, and of wrk: when the server's stays flat as workers
+  are added, throughput grows with the cores given to them. With wrk's, it gives the ceiling of
+  this machine (cores / CPU per request) and how near each run came to it.
 
 Every figure shares the machine with wrk and whatever else runs: read ratios, not absolutes. Each
 section prints the machine's load average before it runs.
@@ -26,11 +30,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import typing as t
 import urllib.request
 from pathlib import Path
 
@@ -39,7 +45,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from compare_prism import Scenario, Server, ensure_wrk, free_port, lua_script, run_wrk, sparring_token  # noqa: E402
+from compare_prism import (  # noqa: E402
+    Scenario, Server, ensure_wrk, free_port, lua_script, process_cpu_seconds, run_wrk, sparring_token)
 
 SPARRING = str(Path(sys.executable).with_name("sparring"))
 IP = "/inventorypro/api/v1"
@@ -136,35 +143,75 @@ def section_fuzz(args: argparse.Namespace) -> dict:
         row = fuzz_split.split(name, args.fuzz_examples)
         fuzz_split.show(row)
         rows.append(row)
-    print(f"\n  sparring fuzz PARTNER --max-examples {args.fuzz_examples} --jobs N, each in a fresh process"
-          f"   [load {load()}]")
-    print(f"  {'partner':<14} {'jobs':>4} {'requests':>8} {'wall s':>7} {'requests/s':>10} {'findings':>8}")
-    jobs = []
+    print(f"\n  whole commands, timed from start to exit: sparring fuzz PARTNER --max-examples "
+          f"{args.fuzz_examples} --jobs N, and the schemathesis CLI against a live sparring serve   [load {load()}]")
+    print(f"  {'command':<34} {'requests':>8} {'wall s':>7} {'requests/s':>10} {'findings':>8}")
+    commands = []
     for name in names:
         for count in args.fuzz_jobs:
-            row = _fuzz_jobs(name, args.fuzz_examples, count)
-            jobs.append(row)
-            print(f"  {name:<14} {count:>4} {row['requests']:>8} {row['wall']:7.1f} {row['requests'] / row['wall']:10.0f} "
-                  f"{row['findings']:>8}")
-    return {"max_examples": args.fuzz_examples, "runs": rows, "jobs": jobs}
+            commands.append(_fuzz_command(name, args.fuzz_examples, count))
+            _show_command(commands[-1])
+    if args.fuzz_baseline:
+        commands.append(_schemathesis_cli(args.fuzz_baseline, args.fuzz_examples))
+        _show_command(commands[-1])
+        base = commands[-1]["requests"] / commands[-1]["wall"]
+        for row in commands[:-1]:
+            if row["partner"] == args.fuzz_baseline:
+                print(f"  {row['command']:<34} {row['requests'] / row['wall'] / base:.1f}x the schemathesis CLI's requests/s")
+    return {"max_examples": args.fuzz_examples, "runs": rows, "commands": commands}
 
 
-FUZZ_ONCE = """
-import json, sys, time
-from sparring.contract import fuzz
-started = time.perf_counter()
-result = fuzz(sys.argv[1], max_examples=int(sys.argv[2]), jobs=int(sys.argv[3]))
-print(json.dumps({"partner": sys.argv[1], "jobs": int(sys.argv[3]), "requests": result.cases,
-                  "findings": len(result.findings), "wall": time.perf_counter() - started}))
-"""
+def _show_command(row: dict) -> None:
+    findings = "-" if row["findings"] is None else row["findings"]
+    print(f"  {row['command']:<34} {row['requests']:>8} {row['wall']:7.1f} {row['requests'] / row['wall']:10.0f} "
+          f"{findings:>8}")
 
 
-def _fuzz_jobs(name: str, examples: int, jobs: int) -> dict:
-    """One ``fuzz()`` call (what ``sparring fuzz`` runs after parsing its options) in a new process:
-    jobs are forked from a process that has run nothing else."""
-    proc = subprocess.run([sys.executable, "-c", FUZZ_ONCE, name, str(examples), str(jobs)], capture_output=True,
-                          text=True, cwd=ROOT, check=True)
-    return json.loads(proc.stdout.splitlines()[-1])
+def _fuzz_command(name: str, examples: int, jobs: int) -> dict:
+    """``sparring fuzz`` as a user runs it, in-process, with bytecode caches written as a user's
+    Python writes them; the request count from its report."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as report:
+        started = time.perf_counter()
+        subprocess.run([SPARRING, "fuzz", name, "--max-examples", str(examples), "--jobs", str(jobs), "--quiet",
+                        "--report", report], capture_output=True, text=True, cwd=ROOT, env=env, timeout=3600)
+        wall = time.perf_counter() - started
+        result = json.loads((Path(report) / "report.json").read_text())
+    return {"command": f"sparring fuzz {name} --jobs {jobs}", "partner": name, "jobs": jobs,
+            "requests": result["requests"], "findings": len(result["findings"]), "wall": wall}
+
+
+def _schemathesis_cli(name: str, examples: int) -> dict:
+    """The baseline the issue names: the schemathesis CLI against a live ``sparring serve``, every
+    phase and check, the same max-examples and seed, with a token; requests counted by sparring's
+    journal. Its findings are what schemathesis alone reports (it does not know, for one, that
+    InventoryPro's DELETE is a soft delete)."""
+    from sparring.catalog import load_partners
+
+    prefix = load_partners([name])[0].prefix
+    port = free_port()
+    server = _serve(f"sparring-schemathesis-{name}", [SPARRING, "serve", "--partner", name, "--port", str(port),
+                                                       "--log-level", "warning", "--no-access-log"], port)
+    origin = f"http://127.0.0.1:{port}"
+
+    def journaled() -> int:
+        listing = json.loads(get(f"{origin}/__sparring/journal?limit=1")[1])
+        return listing["held"] + listing["dropped"]
+
+    try:
+        token = sparring_token(origin)
+        before = journaled()
+        started = time.perf_counter()
+        done = subprocess.run([str(Path(sys.executable).with_name("schemathesis")), "run", f"{origin}{prefix}/openapi.json",
+                               "--url", origin + prefix, "--max-examples", str(examples), "--seed", "0", "--checks", "all",
+                               "--phases", "examples,coverage,fuzzing,stateful", "-H", f"Authorization: Bearer {token}"],
+                              capture_output=True, text=True, cwd=tempfile.gettempdir(), timeout=3600)
+        wall = time.perf_counter() - started
+        requests = journaled() - before - 1  # the journal read itself
+    finally:
+        server.stop()
+    return {"command": f"schemathesis run ({name})", "partner": name, "jobs": None, "requests": requests,
+            "findings": None, "wall": wall, "exit_code": done.returncode}
 
 
 # -- serving -----------------------------------------------------------------------------------------
@@ -175,22 +222,31 @@ def _wrk(wrk: str, url: str, scenario: Scenario, token: str, args: argparse.Name
 
 
 def _wrk_cpu(wrk: str, url: str, scenario: Scenario, token: str, args: argparse.Namespace,
-             server: Server | None = None) -> tuple[float, float | None]:
+             server: Server | None = None, also: t.Sequence[int] = (),
+             client: dict | None = None) -> tuple[float, float | None]:
     """req/s of the measured run and, given the server, its CPU µs per request (user + system of
-    its process group): steadier than req/s when other jobs share the cores."""
+    its process group, and of the processes ``also`` names, a redis-server say): steadier than
+    req/s when other jobs share the cores. ``client`` gets wrk's own CPU µs per request."""
+    def cpu() -> float | None:
+        group = server.cpu_seconds() if server else None
+        return None if group is None else group + sum(process_cpu_seconds(pid) for pid in also)
+
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua_script(scenario, token))
         script = Path(fh.name)
     try:
         run_wrk(wrk, url, script, args.warmup, 1, args.connections)
-        before = server.cpu_seconds() if server else None
+        before, wrk_before = cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
         figures = run_wrk(wrk, url, script, args.duration, 1, args.connections)
-        after = server.cpu_seconds() if server else None
+        after, wrk_after = cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:
         script.unlink()
     if figures["status"]:
         raise SystemExit(f"{url}: {figures['status']} non-2xx answers under load")
     cpu = (after - before) / figures["requests"] * 1e6 if before is not None and after is not None and figures["requests"] else None
+    if client is not None and figures["requests"]:
+        used = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
+        client["cpu_us"] = used / figures["requests"] * 1e6
     return figures["requests"] / (figures["duration_us"] / 1e6), cpu
 
 
@@ -284,14 +340,23 @@ def section_workers(args: argparse.Namespace) -> dict:
             try:
                 base = f"http://127.0.0.1:{port}{IP}"
                 token = sparring_token(f"http://127.0.0.1:{port}")
-                out[label] = _wrk(wrk, base + scenario.path, scenario, token, heavy)
+                client: dict = {}
+                rps, cpu = _wrk_cpu(wrk, base + scenario.path, scenario, token, heavy, server,
+                                    also=[redis.process.pid] if extra else [], client=client)
+                out[label] = {"requests_per_second": rps, "server_cpu_us": cpu, "wrk_cpu_us": client.get("cpu_us")}
             finally:
                 server.stop()
     finally:
         redis.stop()
-    memory = out["memory, 1 worker"]
-    for label, rps in out.items():
-        print(f"  {label:<18} {rps:8,.0f} req/s   {rps / memory:.2f} of one worker in memory")
+    memory = out["memory, 1 worker"]["requests_per_second"]
+    cores = os.cpu_count() or 1
+    print(f"  {'':<18} {'req/s':>8}   {'of memory':>9}   {'server CPU':>10}   {'wrk CPU':>7}   {'of the ' + str(cores) + '-core ceiling'}")
+    for label, row in out.items():
+        rps, server, client = row["requests_per_second"], row["server_cpu_us"], row["wrk_cpu_us"]
+        # What the cores could serve if every request cost what it cost here, wrk included
+        row["ceiling"] = cores * 1e6 / (server + client) if server and client else None
+        ceiling = f"{rps / row['ceiling']:.2f}" if row["ceiling"] else "-"
+        print(f"  {label:<18} {rps:8,.0f}   {rps / memory:9.2f}   {server or 0:7,.0f} µs   {client or 0:4,.0f} µs   {ceiling}")
     return out
 
 
@@ -305,6 +370,9 @@ def main() -> None:
     parser.add_argument("--fuzz-examples", type=int, default=100)
     parser.add_argument("--fuzz-partners", nargs="*", default=None)
     parser.add_argument("--fuzz-jobs", type=int, nargs="*", default=[1, 2], help="fuzz: --jobs values to time (default 1 2)")
+    parser.add_argument("--fuzz-baseline", default="inventorypro", metavar="PARTNER",
+                        help="fuzz: time the schemathesis CLI against sparring serve for this partner (default "
+                             "inventorypro; '' for none)")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3, help="serving: turns per server and scenario (default 3)")
     parser.add_argument("--warmup", type=float, default=3.0)

@@ -5,7 +5,8 @@ cases: threads would only take turns on the GIL. N forked processes each run eve
 every check against their own copy of the app, freshly seeded:
 
 - examples, coverage and fuzzing: each operation is tested by exactly one job (operations dealt
-  out in the spec's order), with the run's seed, so it gets as many cases as in a one-process run;
+  out by their request schemas' size, see :func:`shards`), with the run's seed, so it gets as
+  many cases as in a one-process run;
 - stateful: every job links all operations as a whole run does and plays its share of the
   scenarios, from seeds of its own (job 1 keeps the run's);
 - the results merge: requests and checks per operation add up, and a failure two jobs found is
@@ -114,7 +115,8 @@ ENGINE_MODULES = ("schemathesis.engine.core", "schemathesis.engine.run.unit", "s
 
 
 def _prepare_once(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings) -> None:
-    """Work every job would repeat, done before the fork: imports and seeding the app's data."""
+    """Work every job would repeat, done before the fork: imports (building a schema imports
+    schemathesis' OpenAPI machinery) and seeding the app's data."""
     import importlib
 
     from sparring.contract import runner
