@@ -6,7 +6,10 @@ Every phase and every check schemathesis has runs; what sparring adds is read fr
   keeps no example database and draws no constants from the modules the process has imported, so
   earlier runs in the same process change nothing);
 - a known state: the target is reset before the run, before each phase and before every stateful
-  scenario (in-process through the runtime, against a URL through ``--reset-url``);
+  scenario (in-process through the runtime, against a URL through ``--reset-url``), and an
+  in-process target's clock stands still (``target.py``), so its answers are the same every run;
+- one job's part of a run split over processes (``--jobs``, ``jobs.py``): a :class:`Shard`
+  confines the unit phases to its operations and the stateful phase to its share of scenarios;
 - soft deletes: an operation declared ``x-sparring: {action: soft-delete}`` keeps the record and
   marks it (``soft-delete: {field: active, deleted-value: false}`` on the collection). Reading it
   back after the DELETE is the documented behaviour, so a use-after-free finding on such an
