@@ -364,6 +364,15 @@ def test_two_in_process_runs_send_the_same_requests_down_to_the_query_values():
     assert requests() == first
 
 
+def test_an_unreachable_store_is_a_message_not_a_traceback():
+    env = {**os.environ, "SPARRING_STORE": "redis://127.0.0.1:9/0"}
+    proc = subprocess.run([sys.executable, "-m", "sparring", "fuzz", "inventorypro", "--max-examples", "1"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
+    assert proc.returncode == 2
+    assert "cannot use the store SPARRING_STORE=redis://127.0.0.1:9/0" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_help_documents_the_auth_options_per_partner(capsys):
     with pytest.raises(SystemExit):
         main(["fuzz", "--help"])

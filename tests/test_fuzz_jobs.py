@@ -7,6 +7,7 @@ runs it: jobs are forked from the process that asks for them.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,19 @@ def test_negative_controls_find_with_two_jobs_exactly_what_one_process_finds():
     assert {op for op, check in found["ignores-auth 1"] if check == "ignored_auth"} == OPERATIONS - {"POST /Token"}
     assert found["loses-email 1"] == [["GET /Customer/{id}", "response_schema_conformance"]]
     assert found["delete-keeps 1"] == [["DELETE /Customer/{id}", "use_after_free"]]
+
+
+def test_jobs_refuse_an_app_whose_data_every_job_would_share(redis_url):
+    """With SPARRING_STORE naming a Redis server, the in-process app keeps its data there: every job
+    would reset the others' data, so --jobs says so and stops; one process still runs."""
+    env = {**os.environ, "SPARRING_STORE": redis_url}
+    proc = subprocess.run([sys.executable, "-m", "sparring", "fuzz", "inventorypro", "--jobs", "2", "--max-examples", "1"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
+    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "--jobs gives each job its own copy of the app's data" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "sparring", "fuzz", "inventorypro", "--max-examples", "1",
+                           "--phases", "examples"], capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
 
 
 def test_jobs_go_with_in_process_runs_only():

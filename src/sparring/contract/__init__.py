@@ -179,6 +179,7 @@ def prepare(partner: str, *, url: str | None = None, reset_url: str | None = Non
             raise ValueError(f"{loaded.name} is spec only (no x-sparring actions yet): sparring does not serve it; "
                              "fuzz a deployment with --url")
         target = InProcess(loaded, app=app if app is not None else _control_app() if partner == CONTROL else None)
+        jobs_.check_store(jobs, target.app.runtime.store)
     options = AuthOptions(token, client_id, client_secret, basic, list(api_keys), list(headers), no_auth)
     creds = resolve(loaded.spec, loaded.declarations.auth, options, target.post_form, target.base_url, target.repro_base_url)
     settings = Settings(max_examples, seed, tuple(phases), list(include), list(exclude), request_timeout, workers, jobs)

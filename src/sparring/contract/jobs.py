@@ -266,6 +266,16 @@ def merge(partner: t.Any, target: t.Any, creds: t.Any, results: t.Sequence[RunRe
     return merged
 
 
+def check_store(jobs: int, store: t.Any) -> None:
+    """Raise ValueError when the in-process app keeps its data where every job would share it."""
+    from sparring.engine.store.memory import MemoryStore
+
+    if jobs > 1 and not isinstance(store, MemoryStore):
+        raise ValueError("--jobs gives each job its own copy of the app's data, in memory; this app keeps it in a "
+                         "shared store (SPARRING_STORE), where the jobs would reset each other's data: unset "
+                         "SPARRING_STORE or run without --jobs")
+
+
 def check(jobs: int, in_process: bool) -> None:
     """Raise ValueError when ``--jobs`` cannot be used as asked."""
     if not 1 <= jobs <= MAX_JOBS:

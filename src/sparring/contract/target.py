@@ -7,6 +7,7 @@ which base URL a reproduction command should use.
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 IN_PROCESS_HOST = "http://testserver"  # what schemathesis' ASGI transport calls the app
@@ -29,8 +30,16 @@ class InProcess:
 
     def __init__(self, partner: t.Any, seed: int = 0, app: t.Any = None) -> None:
         from sparring.app import create_app
+        from sparring.engine.store.select import ENVIRONMENT
 
-        self.app = app if app is not None else create_app([partner], seed=seed, clock_standing_at=IN_PROCESS_CLOCK)
+        if app is None:
+            try:
+                app = create_app([partner], seed=seed, clock_standing_at=IN_PROCESS_CLOCK)
+            except Exception as exc:  # redis.ConnectionError and kin, from SPARRING_STORE: say what, not a traceback
+                if not os.environ.get(ENVIRONMENT):
+                    raise
+                raise TargetError(f"cannot use the store {ENVIRONMENT}={os.environ[ENVIRONMENT]}: {exc}") from exc
+        self.app = app
         self.seed = seed
         self.prefix = partner.prefix
         self.base_url = IN_PROCESS_HOST + self.prefix
