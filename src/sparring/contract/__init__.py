@@ -54,6 +54,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--workers", type=int, default=1, metavar="N",
                        help="with --url: requests in flight at once (schemathesis' worker threads; default 1). "
                             "In-process runs use one: the fuzzer and the app share one interpreter")
+    where.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="in-process: split the run over N processes (default 1), each with its own copy of "
+                            "the app; operations are dealt out, stateful scenarios shared. Same seed and same N, "
+                            "same cases")
     auth = parser.add_argument_group("auth (see below; default: the partner's first demo client)")
     auth.add_argument("--token", metavar="TOKEN", help="a bearer token (oauth2, openIdConnect, http bearer)")
     auth.add_argument("--client-id", metavar="ID", help="client credentials, exchanged for a token before the run")
@@ -62,10 +66,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     auth.add_argument("--basic", metavar="USER:PASSWORD", help="http basic credentials")
     auth.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'", help="an extra header, every request")
     auth.add_argument("--no-auth", action="store_true", help="send no credentials at all")
-    where.add_argument("--jobs", type=int, default=1, metavar="N",
-                       help="in-process: split the run over N processes (default 1), each with its own copy of "
-                            "the app; operations are dealt out, stateful scenarios shared. Same seed and same N, "
-                            "same cases")
     gen = parser.add_argument_group("generation")
     gen.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, metavar="N",
                      help=f"generated cases per operation and phase (default {DEFAULT_MAX_EXAMPLES}); "
