@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -213,6 +214,38 @@ def test_several_workers_write_at_once_and_lose_nothing(redis_url):
         for _ in range(12):
             with httpx.Client(headers=headers) as client:  # a connection of its own: any worker
                 assert client.get(api + "/Customer/All").status_code == 401
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def test_several_workers_share_out_a_burst_of_keep_alive_connections(redis_url):
+    """32 connections opened at once, one request each, as a load test opens them: both workers
+    serve a fair part. Each worker numbers its own journal entries from 1 (X-Sparring-Journal-Id),
+    so the numbers two workers gave overlap by as many requests as the quieter worker served."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = _serve_workers(redis_url, port)
+    try:
+        _wait(base, process)
+        token = httpx.post(base + "/inventorypro/api/v1/Token", data={
+            "grant_type": "client_credentials", "client_id": "demo-warehouse",
+            "client_secret": "demo-warehouse-secret"}).json()["access_token"]
+        connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
+        request = (f"GET /inventorypro/api/v1/Customer/ACME-CORP HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   f"Authorization: Bearer {token}\r\n\r\n").encode()
+        for connection in connections:
+            connection.sendall(request)
+        numbers = []
+        for connection in connections:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += connection.recv(65536)
+            fields = dict(line.split(": ", 1) for line in head.split(b"\r\n\r\n")[0].decode().split("\r\n")[1:])
+            numbers.append({k.lower(): v for k, v in fields.items()}["x-sparring-journal-id"])
+            connection.close()
+        overlap = len(numbers) - len(set(numbers))
+        assert overlap >= 6, sorted(numbers, key=int)
     finally:
         process.terminate()
         process.wait(30)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import sys
 import typing as t
 
 SETTINGS = "SPARRING_WORKER_SETTINGS"
@@ -50,5 +52,64 @@ def run_workers(app_options: dict[str, t.Any], *, store: str, prefix: str, state
 
     os.environ[SETTINGS] = json.dumps({**app_options, "store": store, "prefix": prefix,
                                        "state": os.path.abspath(state) if state else None})
-    uvicorn.run("sparring.serving:worker_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, access_log=access_log, lifespan="off")
+    options = dict(factory=True, host=host, port=port, workers=workers, log_level=log_level, access_log=access_log,
+                   lifespan="off")
+    if not spreads_connections():
+        uvicorn.run("sparring.serving:worker_app", **options)
+        return
+    spreading_supervisor()(uvicorn.Config("sparring.serving:worker_app", **options)).run()
+
+
+def spreads_connections() -> bool:
+    """Whether the kernel spreads new connections over sockets sharing a port (Linux' SO_REUSEPORT)."""
+    return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+
+
+def spreading_supervisor() -> type:
+    """uvicorn's multiprocess supervisor, giving each worker a socket of its own (imported late:
+    uvicorn's supervisors are only needed with several workers)."""
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    class Supervisor(Multiprocess):
+        """uvicorn's supervisor, with a listening socket of its own for each worker.
+
+        uvicorn's workers accept on one shared socket, and asyncio takes every pending connection at
+        each wakeup: one worker could take most of a burst of keep-alive connections (what a load
+        test opens) and leave the others idle. Here every worker it starts, restarts or adds gets a
+        new socket on the same port with ``SO_REUSEPORT``, and the kernel spreads new connections
+        over them. The parent closes its copy once the worker runs, so a socket lives as long as
+        its worker.
+        """
+
+        def __init__(self, config: t.Any) -> None:
+            super().__init__(config, sockets=[])
+            self.handed: list[socket.socket] = []
+
+        @property
+        def sockets(self) -> list[socket.socket]:  # read once for each worker uvicorn starts
+            sock = listening_socket(self.config.host, self.config.port, self.config.backlog)
+            self.handed.append(sock)
+            return [sock]
+
+        @sockets.setter
+        def sockets(self, value: list[socket.socket]) -> None:
+            pass  # uvicorn's constructor sets the shared list; each worker gets its own instead
+
+        def keep_subprocess_alive(self) -> None:
+            for sock in self.handed:  # the workers started by now hold their own copies
+                sock.close()
+            self.handed.clear()
+            super().keep_subprocess_alive()
+
+    return Supervisor
+
+
+def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    """A socket listening on host:port beside others on the same port (``SO_REUSEPORT``)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
