@@ -71,6 +71,7 @@ PRIVATE = [
     ("schemathesis.python.asgi", "_LIFESPANS", None, "contract/jobs.py"),
     ("schemathesis.python.asgi", "_STARTUP_LOCKS", None, "contract/jobs.py"),
     ("schemathesis.engine.context", "EngineContext", "next_stateful_seed", "contract/runner.py"),
+    ("uvicorn.supervisors.multiprocess", "Multiprocess", "keep_subprocess_alive", "serving.py"),
     ("schemathesis.config._operations", "OperationConfig", None, "contract/runner.py"),
     ("schemathesis.config._phases", "PhasesConfig", None, "contract/runner.py"),
     ("schemathesis.config._auth", "AuthConfig", None, "contract/runner.py"),
@@ -90,6 +91,8 @@ INSTANCE_ATTRIBUTES = {
     "HttpToolsProtocol.__init__": ("uvicorn.protocols.http.httptools_impl", "HttpToolsProtocol",
                                    ["loop", "cycle", "transport"]),
     "Server.__init__": ("uvicorn.server", "Server", ["should_exit", "force_exit", "_captured_signals"]),
+    # serving.py: every worker the supervisor starts reads self.sockets, which sparring makes a socket of its own
+    "Multiprocess.__init__": ("uvicorn.supervisors.multiprocess", "Multiprocess", ["config", "sockets", "processes"]),
     "SecurityOperation.__init__": ("connexion.middleware.security", "SecurityOperation",
                                    ["next_app", "security_handler_factory", "security", "security_schemes"]),
     "SecurityHandlerFactory.__init__": ("connexion.security", "SecurityHandlerFactory", ["security_handlers"]),
@@ -135,3 +138,12 @@ def test_hypothesis_draws_local_constants_through_the_function_sparring_replaces
 
     source = inspect.getsource(providers.HypothesisProvider)
     assert "_get_local_constants()" in source and "CONSTANTS_CACHE[key]" in source
+
+
+def test_uvicorn_starts_each_worker_with_the_sockets_it_reads_then() -> None:
+    """serving.py hands each worker a socket of its own through ``Multiprocess.sockets``: uvicorn
+    must read that attribute for every worker it starts, restarts or adds."""
+    from uvicorn.supervisors import multiprocess
+
+    source = inspect.getsource(multiprocess.Multiprocess)
+    assert source.count("Process(self.config, self.sockets)") >= 3, "uvicorn no longer starts workers as serving.py expects"
