@@ -88,6 +88,7 @@ def spreading_supervisor() -> type:
         @property
         def sockets(self) -> list[socket.socket]:  # read once for each worker uvicorn starts
             sock = listening_socket(self.config.host, self.config.port, self.config.backlog)
+            self.config.port = sock.getsockname()[1]  # port 0: the port the first one got, for all
             self.handed.append(sock)
             return [sock]
 
