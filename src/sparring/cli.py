@@ -132,24 +132,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _bind(host: str, port: int):
-    """A listening socket on host:port, or None after saying why it cannot be had."""
-    import socket
+    """A socket bound to host:port, or None after saying why it cannot be had."""
+    from sparring.serving import bound_socket
 
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        return bound_socket(host, port)
     except OSError as exc:
-        sock.close()
         if exc.errno == errno.EADDRINUSE:
             print(f"sparring: port {port} on {host} is already in use (another sparring serve?). Stop that "
                   f"server, or pick a free port: sparring serve --port {port + 1}", file=sys.stderr)
         else:
             print(f"sparring: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return None
-    sock.set_inheritable(True)
-    return sock
 
 
 def _store_url(value: str) -> str:

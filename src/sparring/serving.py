@@ -87,7 +87,8 @@ def spreading_supervisor() -> type:
 
         @property
         def sockets(self) -> list[socket.socket]:  # read once for each worker uvicorn starts
-            sock = listening_socket(self.config.host, self.config.port, self.config.backlog)
+            sock = bound_socket(self.config.host, self.config.port, reuse_port=True)
+            sock.listen(self.config.backlog)
             self.config.port = sock.getsockname()[1]  # port 0: the port the first one got, for all
             self.handed.append(sock)
             return [sock]
@@ -105,12 +106,17 @@ def spreading_supervisor() -> type:
     return Supervisor
 
 
-def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
-    """A socket listening on host:port beside others on the same port (``SO_REUSEPORT``)."""
+def bound_socket(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A TCP socket bound to host:port, inheritable by worker processes; with ``reuse_port``, one
+    of several on the same port (``SO_REUSEPORT``). Raises OSError when the port cannot be had."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.listen(backlog)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     sock.set_inheritable(True)
     return sock

@@ -84,11 +84,11 @@ def run(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings,
         progress: t.Callable[[str], None]) -> RunResult:
     """Run the jobs in forked processes and merge what they found."""
     started = time.monotonic()
-    _prepare_once(partner, target, creds, settings)
+    schema = _prepare_once(partner, target, creds, settings)
     parts = shards(partner, settings)
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
-    processes = [context.Process(target=_job, args=(partner, target, creds, settings, shard, messages),
+    processes = [context.Process(target=_job, args=(partner, target, creds, settings, shard, schema, messages),
                                  name=f"sparring-fuzz-job-{shard.index + 1}", daemon=True) for shard in parts]
     for process in processes:
         process.start()
@@ -114,14 +114,14 @@ ENGINE_MODULES = ("schemathesis.engine.core", "schemathesis.engine.run.unit", "s
                   "schemathesis.python.asgi", "schemathesis.transport.asgi", "schemathesis.specs.openapi.checks")
 
 
-def _prepare_once(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings) -> None:
-    """Work every job would repeat, done before the fork: imports (building a schema imports
-    schemathesis' OpenAPI machinery) and seeding the app's data."""
+def _prepare_once(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings) -> t.Any:
+    """Work every job would repeat, done before the fork: the run's schema (each job confines its
+    own copy), imports and seeding the app's data."""
     import importlib
 
     from sparring.contract import runner
 
-    runner.build_schema(partner, target, creds, settings)
+    schema = runner.build_schema(partner, target, creds, settings)
     for name in ENGINE_MODULES:
         try:
             importlib.import_module(name)
@@ -130,9 +130,10 @@ def _prepare_once(partner: t.Any, target: t.Any, creds: t.Any, settings: Setting
     runtime = getattr(getattr(target, "app", None), "runtime", None)
     if runtime is not None:
         runtime.warm()
+    return schema
 
 
-def _job(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings, shard: Shard,
+def _job(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings, shard: Shard, schema: t.Any,
          messages: t.Any) -> None:
     """A forked job: run its part, send progress lines as they come and the result at the end."""
     from sparring.contract import runner
@@ -142,7 +143,8 @@ def _job(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings, shard:
     phases = settings.phases if shard.stateful_examples else tuple(p for p in settings.phases if p != "stateful")
     mine = replace(settings, phases=phases)
     try:
-        result = runner.run(partner, target, creds, mine, lambda line: messages.put(("line", shard.index, line)), shard)
+        result = runner.run(partner, target, creds, mine, lambda line: messages.put(("line", shard.index, line)), shard,
+                            schema)
         result.settings = settings
         messages.put(("result", shard.index, result))
     except BaseException as exc:  # noqa: BLE001  (the parent reports it; a job must not die silently)

@@ -112,8 +112,7 @@ class RunResult:
 # -- schema -------------------------------------------------------------------------------------
 
 
-def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
-                 shard: Shard | None = None) -> t.Any:
+def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings) -> t.Any:
     """A schemathesis schema of the partner's spec, aimed at the target, configured for the run."""
     import schemathesis
     from schemathesis.config import SchemathesisConfig
@@ -148,8 +147,6 @@ def build_schema(partner: t.Any, target: t.Any, creds: Credentials, settings: Se
             expected_statuses=[*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *refusals])
     schema.hooks.register_hook_with_name(soft_delete_filter(partner), "filter_failure")
     reset_before_scenarios(schema, target.reset)
-    if shard is not None:
-        confine(schema, shard)
     return schema
 
 
@@ -169,7 +166,11 @@ def confine(schema: t.Any, shard: Shard) -> None:
     others.include(func=lambda ctx: ctx.operation.label not in shard.labels)
     off = PhasesConfig.from_dict({phase: {"enabled": False} for phase in UNIT_PHASES})
     schema.config.operations.operations.append(OperationConfig(filter_set=others, phases=off))
-    schema.config.phases.stateful.generation.update(max_examples=shard.stateful_examples)
+    stateful = schema.config.phases.stateful
+    if shard.stateful_examples:
+        stateful.generation.update(max_examples=shard.stateful_examples)
+    else:  # more jobs than scenarios: this one has none
+        stateful.enabled = False
 
 
 @contextlib.contextmanager
@@ -468,11 +469,12 @@ def _excerpt(response: t.Any, limit: int = 300) -> str:
 
 
 def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
-        progress: t.Callable[[str], None] = lambda line: None, shard: Shard | None = None) -> RunResult:
+        progress: t.Callable[[str], None] = lambda line: None, shard: Shard | None = None,
+        schema: t.Any = None) -> RunResult:
     """One fuzz run of every selected operation, phase and check; never raises on findings.
 
     With ``settings.jobs`` above one, the run is split over that many processes (contract/jobs.py);
-    ``shard`` is one such job's part.
+    ``shard`` is one such job's part, run on ``schema`` (the job's copy of the one the parent built).
     """
     if settings.jobs > 1 and shard is None:
         from sparring.contract import jobs
@@ -481,7 +483,10 @@ def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
     from schemathesis.engine import events, from_schema
 
     started = time.monotonic()
-    schema = build_schema(partner, target, creds, settings, shard)
+    if schema is None:
+        schema = build_schema(partner, target, creds, settings)
+    if shard is not None:
+        confine(schema, shard)
     result = RunResult(partner.name, target.description, creds.description, settings, repro_setup=list(creds.setup))
     in_process = getattr(target, "app", None) is not None
     repro = (IN_PROCESS_HOST, target.repro_base_url[: len(target.repro_base_url) - len(partner.prefix)]) if in_process else None
