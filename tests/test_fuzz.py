@@ -364,6 +364,22 @@ def test_two_in_process_runs_send_the_same_requests_down_to_the_query_values():
     assert requests() == first
 
 
+def test_a_run_tunes_the_garbage_collector_and_leaves_the_callers_as_it_was():
+    """contract/gc_tuning.py: during a run the collector walks less often and skips what the run
+    started with; a caller's process (pytest, the Python API) gets its own settings back."""
+    import gc
+
+    from sparring.contract import fuzz
+    from sparring.contract.gc_tuning import THRESHOLDS
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    during: list = []
+    result = fuzz("inventorypro", max_examples=2, progress=lambda line: during.append((gc.get_threshold(), gc.get_freeze_count())))
+    assert result.cases > 0 and during
+    assert all(thresholds == THRESHOLDS and frozen > before[1] for thresholds, frozen in during)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 def test_an_unreachable_store_is_a_message_not_a_traceback():
     env = {**os.environ, "SPARRING_STORE": "redis://127.0.0.1:9/0"}
     proc = subprocess.run([sys.executable, "-m", "sparring", "fuzz", "inventorypro", "--max-examples", "1"],

@@ -1,3 +1,3 @@
-from sparring.cli import main
+from sparring.cli import console
 
-raise SystemExit(main())
+console()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import importlib
 import json
 import sys
@@ -280,6 +281,15 @@ def build_parser() -> argparse.ArgumentParser:
         delegate.add_arguments(command)
         command.set_defaults(func=delegate.main)
     return parser
+
+
+def console() -> None:
+    """The ``sparring`` command. Everything is written and closed when main() returns; the heap is
+    frozen so that the interpreter's exit skips a last collection of all of it (after a fuzz run,
+    0.15 to 0.3 s of a run that lasts seconds)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: t.Sequence[str] | None = None) -> int:

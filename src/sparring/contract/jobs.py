@@ -30,6 +30,7 @@ import typing as t
 from collections import defaultdict
 from dataclasses import replace
 
+from sparring.contract.gc_tuning import tuned_gc
 from sparring.contract.runner import PHASES, OperationStats, RunResult, Settings, Shard, operation_label, selected_operations
 
 MAX_JOBS = 64
@@ -90,18 +91,19 @@ def run(partner: t.Any, target: t.Any, creds: t.Any, settings: Settings,
     messages = context.Queue()
     processes = [context.Process(target=_job, args=(partner, target, creds, settings, shard, schema, messages),
                                  name=f"sparring-fuzz-job-{shard.index + 1}", daemon=True) for shard in parts]
-    for process in processes:
-        process.start()
     results: dict[int, RunResult | str] = {}  # job index -> its result, or why it has none
-    try:
-        _collect(processes, messages, PhaseOrder(len(parts), progress), results)
-    except KeyboardInterrupt:  # as one process's run reports it: what was found so far, and that it stopped
-        results[len(parts)] = "interrupted"
-    finally:
+    with tuned_gc():  # frozen before the fork: the jobs share what the parent built (gc_tuning.py)
         for process in processes:
-            if process.is_alive():
-                process.terminate()
-            process.join(5)
+            process.start()
+        try:
+            _collect(processes, messages, PhaseOrder(len(parts), progress), results)
+        except KeyboardInterrupt:  # as one process's run reports it: what was found so far, and that it stopped
+            results[len(parts)] = "interrupted"
+        finally:
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+                process.join(5)
     merged = merge(partner, target, creds, [results[index] for index in sorted(results)], settings)
     merged.elapsed = time.monotonic() - started
     return merged
