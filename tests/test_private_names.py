@@ -78,7 +78,8 @@ PRIVATE = [
     ("schemathesis.config._cache", "CacheConfig", None, "contract/runner.py"),
     ("schemathesis.config._checks", "POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES", None, "contract/runner.py"),
     ("schemathesis.config._checks", "PositiveDataAcceptanceConfig", None, "contract/runner.py"),
-    ("hypothesis.strategies._internal.strategies", "FilteredStrategy", "do_validate", "contract/filtered_once.py"),
+    ("hypothesis.strategies._internal.strategies", "FilteredStrategy", "do_validate", "contract/strategies_once.py"),
+    ("schemathesis.generation.jsonschema.strategy", "st", "fixed_dictionaries", "contract/strategies_once.py"),
 ]
 
 # attributes connexion sets on objects at run time, which the adapter reads
@@ -151,14 +152,14 @@ def test_uvicorn_starts_each_worker_with_the_sockets_it_reads_then() -> None:
 
 
 def test_a_filtered_strategy_is_validated_once_within_a_run_and_draws_the_same() -> None:
-    """contract/filtered_once.py: hypothesis forgets that it validated a filtered strategy (its
+    """contract/strategies_once.py: hypothesis forgets that it validated a filtered strategy (its
     do_validate re-initialises it), so it validates on every draw; within a run it remembers, and the
     values a seed draws do not change. When the first assertion fails, hypothesis fixed it upstream
-    and filtered_once.py can go."""
+    and that half of strategies_once.py can go."""
     from hypothesis import strategies as st
     from hypothesis.strategies._internal.strategies import FilteredStrategy
 
-    from sparring.contract.filtered_once import filters_validated_once
+    from sparring.contract.strategies_once import strategies_once
 
     def strategy():  # what schemathesis builds for free keys: text filtered by a predicate
         return st.lists(st.text().filter(lambda key: key not in {"id"}), max_size=5)
@@ -170,7 +171,7 @@ def test_a_filtered_strategy_is_validated_once_within_a_run_and_draws_the_same()
     filtered.validate()
     assert isinstance(filtered, FilteredStrategy) and not filtered.validate_called, "fixed upstream?"
     before = draws()
-    with filters_validated_once():
+    with strategies_once():
         again = st.text().filter(lambda key: key != "id").wrapped_strategy
         again.validate()
         assert any(again.validate_called.values())
@@ -195,3 +196,22 @@ def drawn_by_seed(strategy, seed: int) -> list:
 
     record()
     return drawn
+
+
+def test_schemathesis_builds_an_objects_fixed_dictionaries_per_draw_through_its_module_st() -> None:
+    """contract/strategies_once.py memoises ``st.fixed_dictionaries`` as schemathesis' object
+    strategies look it up at draw time (the module's ``st``); within a run the same keys and value
+    strategies give one strategy, and the module is left as it was."""
+    from hypothesis import strategies as st
+    from schemathesis.generation.jsonschema import strategy as objects
+
+    from sparring.contract.strategies_once import strategies_once
+
+    source = inspect.getsource(objects)
+    assert source.count("draw(st.fixed_dictionaries(") >= 2, "schemathesis no longer builds them per draw"
+    values = {"a": st.integers(), "b": st.text()}
+    with strategies_once():
+        assert objects.st.fixed_dictionaries(dict(values)) is objects.st.fixed_dictionaries(dict(values))
+        assert objects.st.fixed_dictionaries({"a": st.integers().map(str)}) is not \
+            objects.st.fixed_dictionaries({"a": st.integers().map(str)})  # other value strategies
+    assert objects.st is st

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from sparring.contract.auth import Credentials
 from sparring.contract.constants import spec_only
 from sparring.contract.direct import same_thread
-from sparring.contract.filtered_once import filters_validated_once
+from sparring.contract.strategies_once import strategies_once
 from sparring.contract.gc_tuning import tuned_gc
 from sparring.contract.target import IN_PROCESS_HOST
 
@@ -494,7 +494,7 @@ def run(partner: t.Any, target: t.Any, creds: Credentials, settings: Settings,
     repro = (IN_PROCESS_HOST, target.repro_base_url[: len(target.repro_base_url) - len(partner.prefix)]) if in_process else None
     collector = Collector(result, partner, creds.secrets, repro, progress, shard)
     target.reset()
-    with tuned_gc(), spec_only(), filters_validated_once(), stateful_seeds(shard), \
+    with tuned_gc(), spec_only(), strategies_once(), stateful_seeds(shard), \
             same_thread(target.app) if in_process else contextlib.nullcontext():
         for event in from_schema(schema).execute():
             if isinstance(event, events.PhaseStarted) and event.phase.name.value in TESTING_PHASES:
