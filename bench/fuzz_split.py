@@ -9,6 +9,7 @@ around four layers and prints the split:
   the app: building the request, the test client, the portal thread, reading the response;
 - checks: schemathesis' checks on each response (``run_checks``);
 - reset: the runtime resets between phases and scenarios;
+- the collector's pauses are printed too (wall time, within whichever layer they fell);
 - generation and engine: the rest (hypothesis generating cases, schemathesis' engine, the
   collector).
 
@@ -32,6 +33,7 @@ from collections import defaultdict
 
 TIMES: dict[str, float] = defaultdict(float)
 COUNTS: dict[str, int] = defaultdict(int)
+_GC_STARTED = [0.0]
 
 
 def timed(name: str, function):
@@ -46,7 +48,17 @@ def timed(name: str, function):
     return wrapper
 
 
+def _collections(phase: str, info: dict) -> None:  # the collector's pauses, in whichever layer they fell
+    if phase == "start":
+        _GC_STARTED[0] = time.perf_counter()
+    else:
+        TIMES["gc"] += time.perf_counter() - _GC_STARTED[0]
+
+
 def instrument() -> None:
+    import gc
+
+    gc.callbacks.append(_collections)
     import schemathesis.engine._validate as validate
     import schemathesis.engine.run.stateful._executor as stateful
     from schemathesis.transport.asgi import ASGITransport
@@ -106,6 +118,7 @@ def split(partner: str, max_examples: int, seed: int = 0) -> dict:
     for (name, (c0, t0, r0)), (_, (c1, t1, r1)) in zip(marks, [*marks[1:], ("end", end)]):
         phases[name] = _layers(c1 - c0, {k: t1.get(k, 0.0) - t0.get(k, 0.0) for k in t1}, r1 - r0)
     row = _layers(total, TIMES, COUNTS["app"])
+    row["gc"] = TIMES.get("gc", 0.0)
     row.update(partner=partner, cases=result.cases, findings=len(result.findings), wall=wall, phases=phases)
     return row
 
@@ -117,6 +130,7 @@ def show(row: dict) -> None:
           f"wall {row['wall']:.1f} s = {row['requests'] / row['wall']:.0f} requests/s")
     for name in ("generation", "transport", "app", "checks", "reset"):
         print(f"  {name:<11} {row[name]:7.2f} s  {100 * row[name] / total:5.1f} %")
+    print(f"  (collector pauses, within the layers above: {row['gc']:.2f} s, {100 * row['gc'] / total:.1f} %)")
     print(f"  {'phase':<10} {'requests':>8} {'CPU s':>7}  {'generation':>10} {'transport':>9} {'app':>6} {'checks':>6}")
     for name, phase in row["phases"].items():
         print(f"  {name:<10} {phase['requests']:>8} {phase['total']:7.2f}  {phase['generation']:10.2f} "
