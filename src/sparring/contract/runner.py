@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from sparring.contract.auth import Credentials
 from sparring.contract.constants import spec_only
 from sparring.contract.direct import same_thread
-from sparring.contract.strategies_once import strategies_once
 from sparring.contract.gc_tuning import tuned_gc
+from sparring.contract.strategies_once import strategies_once
 from sparring.contract.target import IN_PROCESS_HOST
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
