@@ -2,7 +2,8 @@
 
 With CPython's default thresholds a full collection ran 12 times in an InventoryPro run
 (``--max-examples 100``) and 33 times in a Yodify one (``--max-examples 10``), at 85 to 100 ms each:
-a tenth of the run walking a heap that hypothesis and schemathesis keep large while a test runs.
+with the young collections, an eighth to a sixth of the run, walking a heap that hypothesis and
+schemathesis keep large while a test runs.
 Within :func:`tuned_gc`:
 
 - what exists when the run starts (imports, the spec, the app and its seeded data) lives to the

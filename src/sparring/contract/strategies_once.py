@@ -1,7 +1,8 @@
 """Strategies validated and built once per run, not on every draw.
 
-Two places in the libraries redo work on every draw that a run only needs once; on InventoryPro
-together about a tenth of a fuzz run's CPU time:
+Two places in the libraries redo work on every draw that a run only needs once (a profiler put a
+sixth of an InventoryPro run's samples in strategy validation before, under a tenth after; the
+run's CPU time fell by about 4 %):
 
 - hypothesis validates a strategy the first time it is drawn from and remembers that it did
   (``validate_called``). ``FilteredStrategy.do_validate`` re-initialises the strategy in place,
