@@ -188,7 +188,7 @@ def group_cpu_seconds(pgid: int) -> float | None:
     except OSError:
         return None
     stats = [_stat(entry) for entry in entries if entry.isdigit()]
-    mine = [cpu for stat in stats if stat is not None for group, cpu in [stat] if group == pgid]
+    mine = [stat[1] for stat in stats if stat is not None and stat[0] == pgid]
     return sum(mine) if mine else None
 
 

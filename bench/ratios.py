@@ -352,11 +352,11 @@ def section_workers(args: argparse.Namespace) -> dict:
     cores = os.cpu_count() or 1
     print(f"  {'':<18} {'req/s':>8}   {'of memory':>9}   {'server CPU':>10}   {'wrk CPU':>7}   {'of the ' + str(cores) + '-core ceiling'}")
     for label, row in out.items():
-        rps, server, client = row["requests_per_second"], row["server_cpu_us"], row["wrk_cpu_us"]
+        rps, server_us, wrk_us = row["requests_per_second"], row["server_cpu_us"], row["wrk_cpu_us"]
         # What the cores could serve if every request cost what it cost here, wrk included
-        row["ceiling"] = cores * 1e6 / (server + client) if server and client else None
+        row["ceiling"] = cores * 1e6 / (server_us + wrk_us) if server_us and wrk_us else None
         ceiling = f"{rps / row['ceiling']:.2f}" if row["ceiling"] else "-"
-        print(f"  {label:<18} {rps:8,.0f}   {rps / memory:9.2f}   {server or 0:7,.0f} µs   {client or 0:4,.0f} µs   {ceiling}")
+        print(f"  {label:<18} {rps:8,.0f}   {rps / memory:9.2f}   {server_us or 0:7,.0f} µs   {wrk_us or 0:4,.0f} µs   {ceiling}")
     return out
 
 

@@ -4,7 +4,7 @@ With CPython's default thresholds a full collection ran 12 times in an Inventory
 (``--max-examples 100``) and 33 times in a Yodify one (``--max-examples 10``), at 85 to 100 ms each:
 with the young collections, an eighth to a sixth of the run, walking a heap that hypothesis and
 schemathesis keep large while a test runs.
-Within :func:`tuned_gc`:
+Within ``tuned_gc()``:
 
 - what exists when the run starts (imports, the spec, the app and its seeded data) lives to the
   end of the run, so it is frozen: no collection walks it, and the jobs of ``--jobs`` that fork
@@ -19,33 +19,23 @@ API) keeps its own.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import threading
-import typing as t
+
+from sparring.contract.while_any_run import Undo, while_any_run
 
 THRESHOLDS = (2000, 10, 100)
 
-_GUARD = threading.Lock()
-_ACTIVE = 0
-_SAVED: tuple[int, ...] = ()
+
+def _tune() -> Undo:
+    saved = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*THRESHOLDS)
+
+    def undo() -> None:
+        gc.set_threshold(*saved)
+        gc.unfreeze()
+
+    return undo
 
 
-@contextlib.contextmanager
-def tuned_gc() -> t.Iterator[None]:
-    """Within (runs may nest; a forked job inherits it): the collector tuned as above."""
-    global _ACTIVE, _SAVED
-    with _GUARD:
-        if not _ACTIVE:
-            _SAVED = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(*THRESHOLDS)
-        _ACTIVE += 1
-    try:
-        yield
-    finally:
-        with _GUARD:
-            _ACTIVE -= 1
-            if not _ACTIVE:
-                gc.set_threshold(*_SAVED)
-                gc.unfreeze()
+tuned_gc = while_any_run(_tune)  # the collector tuned as above, while any run is active

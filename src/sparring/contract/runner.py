@@ -175,6 +175,9 @@ def confine(schema: t.Any, shard: Shard) -> None:
         stateful.enabled = False
 
 
+STATEFUL_SEED_STRIDE = 1_000_003  # far apart: a suite retried after a failure takes the next seed
+
+
 @contextlib.contextmanager
 def stateful_seeds(shard: Shard | None) -> t.Iterator[None]:
     """Within: the stateful suites of job ``index`` draw from seeds no other job uses.
@@ -198,9 +201,6 @@ def stateful_seeds(shard: Shard | None) -> t.Iterator[None]:
         yield
     finally:
         EngineContext.next_stateful_seed = original  # type: ignore[method-assign]
-
-
-STATEFUL_SEED_STRIDE = 1_000_003  # far apart: a suite retried after a failure takes the next seed
 
 
 def wire_spec(spec: dict) -> dict:

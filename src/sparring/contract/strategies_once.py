@@ -14,20 +14,17 @@ run's CPU time fell by about 4 %):
   value strategies give back the same strategy.
 
 Validation is deterministic and a strategy's draws depend on its structure, not on which object
-it is, so the cases a seed gives stay the same. Within :func:`strategies_once` both hold; on
+it is, so the cases a seed gives stay the same. Within ``strategies_once()`` both hold; on
 leaving, the libraries are as they were.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import types
 import typing as t
 
-_GUARD = threading.Lock()
-_ACTIVE = 0
-_RESTORE: list[t.Callable[[], None]] = []
+from sparring.contract.while_any_run import Undo, while_any_run
+
 FIXED_DICTIONARIES_KEPT = 10_000  # strategies kept per run; past that the memo starts again
 
 
@@ -62,7 +59,7 @@ def _with_memoised_fixed_dictionaries(real: types.ModuleType) -> types.ModuleTyp
     return proxy
 
 
-def _apply() -> None:
+def _apply() -> Undo:
     from hypothesis.strategies._internal.strategies import FilteredStrategy
     from schemathesis.generation.jsonschema import strategy as objects
 
@@ -74,21 +71,7 @@ def _apply() -> None:
         FilteredStrategy.do_validate = validate  # type: ignore[method-assign]
         objects.st = st
 
-    _RESTORE.append(restore)
+    return restore
 
 
-@contextlib.contextmanager
-def strategies_once() -> t.Iterator[None]:
-    """Within (in any thread; runs may nest or overlap): strategies validated and built once."""
-    global _ACTIVE
-    with _GUARD:
-        if not _ACTIVE:
-            _apply()
-        _ACTIVE += 1
-    try:
-        yield
-    finally:
-        with _GUARD:
-            _ACTIVE -= 1
-            if not _ACTIVE:
-                _RESTORE.pop()()
+strategies_once = while_any_run(_apply)  # strategies validated and built once, while any run is active

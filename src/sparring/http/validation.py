@@ -140,8 +140,8 @@ def to_json_schema(schema: t.Any) -> t.Any:
 
 _compiled: dict[tuple[int, bool], tuple[t.Any, jsonschema_rs.Draft4Validator]] = {}
 # A spec repeats the same schema in many places (an id parameter, a page size, a shared body), each
-# its own object once references are resolved: Yodify's 246 schema objects hold 21 distinct schemas,
-# and compiling one costs milliseconds. Validators are shared by content.
+# its own object once references are resolved: a Yodify fuzz run compiled 246 schema objects, 51 of them
+# distinct, and compiling one costs milliseconds. Validators are shared by content.
 _by_content: dict[str, jsonschema_rs.Draft4Validator] = {}
 
 
