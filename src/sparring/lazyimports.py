@@ -1,10 +1,13 @@
 """Modules connexion imports at start-up but a running sparring rarely or never uses, loaded on
 first use instead: ``httpx`` (connexion's remote token info; it pulls in click, rich and pygments
-for its command line), ``requests`` (remote ``$ref`` s, which the catalog has resolved) and
-``jinja2`` (templated specs). Together about a quarter of a second of every start.
+for its command line) and ``requests`` (remote ``$ref`` s, which the catalog has resolved).
+
+``jinja2`` is not deferred: starlette 1.10's templating module reads ``jinja2.pass_context`` as
+it is imported, and connexion's Swagger UI builds its templates with every API, so a stand-in
+would be replaced during the start anyway.
 
 A stand-in module takes the name in ``sys.modules``; the first attribute it does not have (any
-real use: ``httpx.AsyncClient``, ``from jinja2 import Template``, a submodule import) imports
+real use: ``httpx.AsyncClient``, ``from requests.models import Response``, a submodule import) imports
 the real module, which then replaces it. :class:`importlib.util.LazyLoader` cannot do this on
 Python 3.11: the ``import`` statement itself reads the module's ``__spec__`` and so loads it.
 A module already imported is left as it is.
@@ -19,7 +22,7 @@ import threading
 import types
 import typing as t
 
-DEFERRED = ("httpx", "requests", "jinja2")
+DEFERRED = ("httpx", "requests")
 
 _lock = threading.RLock()
 
