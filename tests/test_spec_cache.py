@@ -3,6 +3,8 @@ edited spec misses, and concurrent starts never read half a file."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -83,3 +85,74 @@ def test_the_cache_keeps_only_its_newest_entries(tmp_path, monkeypatch):
         speccache.store(f"{n:064d}", {"n": n})
     assert len(_entries(tmp_path)) == 3
     assert speccache.load(f"{4:064d}") == {"n": 4}
+
+
+# A first start resolves the specs the cache lacks in forked workers (sparring/parallel_resolve.py).
+# Only a process with no other thread forks, so these run in a fresh interpreter; the CPU time of
+# its finished children (os.times) shows whether workers did the work.
+PARALLEL_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+_DIGESTS = """
+import hashlib, json, os, sys
+from sparring.catalog import load_partners, spec_paths
+names = [p.stem for p in spec_paths()]
+partners = load_partners() if sys.argv[1] == "together" else [load_partners([n])[0] for n in names]
+print(json.dumps({"specs": {p.name: hashlib.sha256(json.dumps(p.spec, sort_keys=True).encode()).hexdigest()
+                            for p in partners},
+                  "operations": {p.name: sorted(p.operations) for p in partners},
+                  "children_cpu": os.times().children_user + os.times().children_system}))
+"""
+
+
+def _digests(how: str, cache: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", _DIGESTS, how], env={"SPARRING_CACHE_DIR": cache, "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_first_start_resolves_every_spec_at_once_and_gets_what_one_at_a_time_gets(tmp_path):
+    together = _digests("together", str(tmp_path))  # empty cache: all five specs resolved at once
+    one_by_one = _digests("one by one", "off")  # one spec per load: resolved here, no worker
+    again = _digests("together", str(tmp_path))  # every spec from the cache the first run filled
+    assert together["specs"] == one_by_one["specs"] == again["specs"]
+    assert together["operations"] == one_by_one["operations"] == again["operations"]
+    assert len(together["specs"]) == len(_entries(tmp_path)) >= 5
+    assert one_by_one["children_cpu"] == again["children_cpu"] == 0
+    if PARALLEL_CORES > 1:
+        assert together["children_cpu"] > 0, "no worker resolved a spec"
+    else:  # one core: no worker forked, nothing to gain
+        assert together["children_cpu"] == 0
+
+
+_FIRST_ERROR = """
+import os, sys
+from pathlib import Path
+from sparring.catalog import SpecError, load_partner, load_partners
+folder = Path(sys.argv[1])
+try:
+    load_partners(spec_dir=folder)
+except SpecError as exc:
+    together, cpu = str(exc), os.times().children_user + os.times().children_system
+else:
+    sys.exit("the specs loaded")
+try:
+    load_partner(folder / "komet.yaml")
+except SpecError as exc:
+    print(together == str(exc), cpu > 0, together, sep="\\n")
+"""
+
+
+def test_the_first_bad_spec_of_several_is_named_as_when_it_is_loaded_alone(tmp_path):
+    for name in ("inventorypro", "komet", "skuio"):
+        text = (data_dir("spec") / f"{name}.yaml").read_text()
+        if name != "inventorypro":  # both broken; komet comes first
+            text = text.replace("info:\n", "info: 7\nx-was-info:\n", 1)
+        (tmp_path / f"{name}.yaml").write_text(text)
+    done = subprocess.run([sys.executable, "-c", _FIRST_ERROR, str(tmp_path)], capture_output=True, text=True,
+                          env={"SPARRING_CACHE_DIR": "off", "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    same, forked, message = done.stdout.strip().split("\n", 2)
+    assert same == "True", message
+    assert "komet.yaml" in message and "7 is not of type 'object'" in message
+    assert forked == str(PARALLEL_CORES > 1)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from sparring import declarations, speccache
+from sparring import declarations, parallel_resolve, speccache
 from sparring.declarations import OperationDeclaration, PartnerDeclaration
 from sparring.declarations.model import HTTP_METHODS
 
@@ -121,24 +121,51 @@ def _operations(spec: dict, source: Path) -> dict[str, Operation]:
 
 
 def load_partner(spec_path: Path, fixtures_dir: Path | None = None) -> Partner:
-    """Parse, validate and resolve one spec.
+    """Parse, validate and resolve one spec (:func:`resolve_specs`) and read its declarations."""
+    (spec,) = resolve_specs([spec_path])
+    return _partner(spec_path, spec, fixtures_dir)
 
-    The spec is validated as written (``$ref``s kept) with openapi-spec-validator, prance's OAS 3
-    backend (its meta-schema pass in Rust: :mod:`sparring.openapi_check`), and then resolved with prance's resolver: validating the resolved document instead,
-    as ``prance.ResolvingParser`` does, checks every inlined copy of a schema again (about six
-    times slower on Yodify's 84 operations). The result is cached by content hash
-    (:mod:`sparring.speccache`): a start with an unchanged spec skips all of it.
+
+def resolve_specs(spec_paths: t.Sequence[Path]) -> list[dict | SpecError]:
+    """Each spec checked and with every ``$ref`` resolved, or the SpecError that names its fault.
+
+    A spec is validated as written (``$ref``s kept) with openapi-spec-validator, prance's OAS 3
+    backend (its meta-schema pass in Rust: :mod:`sparring.openapi_check`), and then resolved with
+    prance's resolver: validating the resolved document instead, as ``prance.ResolvingParser``
+    does, checks every inlined copy of a schema again (about six times slower on Yodify's 84
+    operations). The result is cached by content hash (:mod:`sparring.speccache`): a start with
+    an unchanged spec skips all of it. Specs the cache lacks are resolved on every core at once
+    (:mod:`sparring.parallel_resolve`).
     """
-    try:
-        content = spec_path.read_bytes()
-    except OSError as exc:
-        raise SpecError(f"{spec_path}: {exc.strerror or exc}") from exc
-    key = speccache.key_for(spec_path, content) if speccache.cacheable(content) else None
-    spec = speccache.load(key) if key else None
-    if spec is None:
-        spec = _resolved(spec_path, content)
-        if key:
-            speccache.store(key, spec)
+    found: list[dict | SpecError | None] = []
+    keys: list[str | None] = []
+    missing: list[tuple[Path, bytes]] = []
+    for path in spec_paths:  # read and looked up in order; resolved all at once
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            found.append(SpecError(f"{path}: {exc.strerror or exc}"))
+            keys.append(None)
+            continue
+        key = speccache.key_for(path, content) if speccache.cacheable(content) else None
+        found.append(speccache.load(key) if key else None)
+        keys.append(key)
+        if found[-1] is None:
+            missing.append((path, content))
+    resolved = iter(parallel_resolve.resolve_all(_resolved, missing, SpecError))
+    specs = []
+    for spec, key in zip(found, keys):
+        if spec is None:
+            spec = next(resolved)
+            if key and not isinstance(spec, SpecError):
+                speccache.store(key, spec)
+        specs.append(spec)
+    return specs
+
+
+def _partner(spec_path: Path, spec: dict | SpecError, fixtures_dir: Path | None = None) -> Partner:
+    if isinstance(spec, SpecError):
+        raise spec
     name = spec_path.stem
     fixtures_dir = fixtures_dir or data_dir("fixtures")
     partner = Partner(name, spec_path, spec, fixtures_dir / f"{name}.yaml")
@@ -199,4 +226,5 @@ def load_partners(names: t.Iterable[str] | None = None, spec_dir: Path | None = 
     unknown = [n for n in wanted if n not in paths]
     if unknown:
         raise SpecError(f"unknown partner(s): {', '.join(unknown)}; known: {', '.join(paths) or 'none'}")
-    return [load_partner(paths[n]) for n in wanted]
+    chosen = [paths[n] for n in wanted]
+    return [_partner(path, spec) for path, spec in zip(chosen, resolve_specs(chosen))]
