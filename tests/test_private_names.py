@@ -80,6 +80,16 @@ PRIVATE = [
     ("schemathesis.config._checks", "PositiveDataAcceptanceConfig", None, "contract/runner.py"),
     ("hypothesis.strategies._internal.strategies", "FilteredStrategy", "do_validate", "contract/strategies_once.py"),
     ("schemathesis.generation.jsonschema.strategy", "st", "fixed_dictionaries", "contract/strategies_once.py"),
+    ("schemathesis.transport", "get", None, "contract/direct.py"),
+    ("schemathesis.transport.requests", "RequestsTransport", "_build_request_data", "contract/direct_transport.py"),
+    ("schemathesis.transport.asgi", "ASGI_TRANSPORT", "_copy_serializers_from", "contract/direct_transport.py"),
+    ("schemathesis.python.asgi", "_lifespan_state", None, "contract/direct_transport.py"),
+    ("schemathesis.python.asgi", "_reason_phrase", None, "contract/direct_transport.py"),
+    ("schemathesis.python.asgi", "_OriginalResponse", None, "contract/direct_transport.py"),
+    ("schemathesis.python.asgi", "HOST", None, "contract/direct_transport.py"),
+    ("schemathesis.generation.overrides", "Override", "from_send_kwargs", "contract/direct_transport.py"),
+    ("schemathesis.transport.prepare", "normalize_base_url", None, "contract/direct_transport.py"),
+    ("schemathesis.transport.prepare", "get_exclude_headers", None, "contract/direct_transport.py"),
 ]
 
 # attributes connexion sets on objects at run time, which the adapter reads

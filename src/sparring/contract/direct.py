@@ -65,16 +65,25 @@ def same_thread(app: t.Any) -> t.Iterator[None]:
     """Within: schemathesis' in-process requests to ``app`` run on the calling thread."""
     from schemathesis.python import asgi
 
+    from schemathesis import transport
+    from sparring.contract.direct_transport import DIRECT_TRANSPORT
+
     asgi._start_lifespan(app)  # once, on schemathesis' shared portal
-    original, get_client = asgi._get_portal, asgi.get_client
+    original, get_client, get_transport = asgi._get_portal, asgi.get_client, transport.get
     asgi._get_portal, asgi.get_client = _portal, _client(get_client)
+    transport.get = lambda target: DIRECT_TRANSPORT if target is app else get_transport(target)
     try:
         yield
     finally:
-        asgi._get_portal, asgi.get_client = original, get_client
+        asgi._get_portal, asgi.get_client, transport.get = original, get_client, get_transport
         with _GUARD:
             loops, _LOOPS[:] = list(_LOOPS), []
         for loop in loops:
             if not loop.is_running():
                 loop.close()
         _LOCAL.__dict__.clear()
+
+
+def loop() -> asyncio.AbstractEventLoop:
+    """This thread's event loop, the one ``same_thread`` runs the app on."""
+    return _portal().loop
