@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flowretail_kit import A, B
 
 from sparring.partners.flowretail.norway import organisation_number
@@ -50,6 +52,20 @@ def test_create_company_then_read_it_back(api):
     got = api.get(f"/tenants/{A}/customers/{created['customerUid']}").json()
     assert got == created
     assert "tenantUid" not in got
+
+
+def test_created_keys_are_uuids_that_a_reset_gives_again(api):
+    """The keys sparring makes for created records are version-4 uuids from the collection's
+    sequence: distinct, and the same again after a reset, so a fuzz run replays exactly."""
+    body = {"customerType": "PERSON", "firstname": "Ola", "lastname": "Nordmann"}
+    path = f"/tenants/{A}/customers"
+    before = [api.post(path, 201, json=body).json()["customerUid"] for _ in range(2)]
+    assert api.client.post("/__sparring/reset").status_code == 200
+    after = [api.post(path, 201, json=body).json()["customerUid"] for _ in range(2)]
+    assert before == after and before[0] != before[1]
+    assert {uuid.UUID(key).version for key in before} == {4}
+    listed = [c["customerUid"] for c in api.customers(A)]
+    assert [listed.count(key) for key in after] == [1, 1]
 
 
 def test_create_refuses_what_a_customer_cannot_be(api):

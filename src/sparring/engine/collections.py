@@ -27,6 +27,7 @@ Declarations a collection can add to its CRUD (all optional; see README "Declari
 
 from __future__ import annotations
 
+import hashlib
 import typing as t
 import uuid
 
@@ -107,13 +108,22 @@ class CollectionSpec:
                 if decl.parent_field:
                     entry[decl.parent_field] = pk
 
-    def new_key(self, collection: Collection, record: Record, make_uuid: t.Callable[[], t.Any] = uuid.uuid4) -> t.Any:
+    def new_key(self, collection: Collection, record: Record, make_uuid: t.Callable[[], t.Any] | None = None) -> t.Any:
         """The key of a new record: the client's, a uuid, or the collection's next integer
-        (written as a string for ``numeric-string``)."""
+        (written as a string for ``numeric-string``).
+
+        A uuid comes from ``make_uuid`` (the fixtures' seeded faker), or else from the collection's
+        sequence: a version-4 uuid hashed from the collection's name and its next integer, so the
+        records a client creates get the same keys after every reset (a fuzz run with the same
+        seed sends the same requests) and never one a record had before.
+        """
         if self.generate == "client":
             return record[self.key]
         if self.generate == "uuid":
-            return str(make_uuid())
+            if make_uuid is not None:
+                return str(make_uuid())
+            digest = hashlib.sha256(f"{collection.name}:{collection.next_id()}".encode()).digest()
+            return str(uuid.UUID(bytes=digest[:16], version=4))
         number = collection.next_id()
         return str(number) if self.generate == "numeric-string" else number
 
