@@ -119,8 +119,9 @@ class DirectTransport(ASGITransport):
         names = {name.lower() for name, _ in raw_headers}
         if "content-encoding" in names or (
                 data.get("allow_redirects", True) and "location" in names and status in REDIRECT_STATI):
-            response = _through_requests(app, request, status, raw_headers, body, elapsed, auth, cookies,
-                                         max_redirects, data)
+            with asgi.get_client(app, max_stream_events=config.max_stream_events_for(operation=operation)) as client:
+                response = _through_requests(client, request, status, raw_headers, body, elapsed, auth, cookies,
+                                             max_redirects, data)
             return Response.from_requests(response, verify=verify, _override=override)
         grouped: dict[str, list[str]] = {}
         for name, value in raw_headers:
@@ -170,6 +171,7 @@ def _call(app: t.Any, request: requests.PreparedRequest, timeout: t.Any) -> tupl
     }
     body = request.body.encode("utf-8") if isinstance(request.body, str) else request.body or b""
     head = request.method == "HEAD"
+    read_timeout = timeout[1] if isinstance(timeout, tuple) else timeout  # requests' (connect, read) pair
     started: list = []
     chunks: list[bytes] = []
     received = False
@@ -198,13 +200,12 @@ def _call(app: t.Any, request: requests.PreparedRequest, timeout: t.Any) -> tupl
                 if not message.get("more_body", False):
                     done.set()
 
-        async with asyncio.timeout(timeout[1] if isinstance(timeout, tuple) else timeout):
+        async with asyncio.timeout(read_timeout):
             await app(scope, receive, send)
 
     try:
         direct.loop().run_until_complete(run())
     except TimeoutError:
-        read_timeout = timeout[1] if isinstance(timeout, tuple) else timeout
         error = ReadTimeoutError(f"{parts.scheme}://{host}:{port}", request.url,  # type: ignore[arg-type]
                                  f"Read timed out. (read timeout={read_timeout})")
         raise requests.exceptions.ReadTimeout(error, request=request) from None
@@ -212,10 +213,9 @@ def _call(app: t.Any, request: requests.PreparedRequest, timeout: t.Any) -> tupl
     return started[0], started[1], b"".join(chunks)
 
 
-def _through_requests(app: t.Any, request: requests.PreparedRequest, status: int, raw_headers: list, body: bytes,
+def _through_requests(client: t.Any, request: requests.PreparedRequest, status: int, raw_headers: list, body: bytes,
                       elapsed: float, auth: t.Any, cookies: t.Any, max_redirects: t.Any, data: dict) -> requests.Response:
     """The answer as requests.Session.send would leave it, on the client schemathesis would have used."""
-    client = asgi.get_client(app, max_stream_events=0)
     client.auth, client.cookies = auth, cookies
     client.headers = {}
     if max_redirects:
@@ -229,8 +229,7 @@ def _through_requests(app: t.Any, request: requests.PreparedRequest, status: int
     if data.get("allow_redirects", True):
         options = {"stream": True, "timeout": data.get("timeout"), "verify": data.get("verify", True), "cert": None,
                    "proxies": {}}
-        with client:
-            history = list(client.resolve_redirects(response, request, **options))
+        history = list(client.resolve_redirects(response, request, **options))
         if history:
             history.insert(0, response)
             response = history.pop()
