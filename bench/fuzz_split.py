@@ -5,8 +5,9 @@ Runs ``sparring fuzz PARTNER`` in-process (every phase and check, the fixed seed
 around four layers and prints the split:
 
 - app: the sparring ASGI app itself (``Sparring.__call__``);
-- transport: schemathesis' in-process ASGI transport around the app (``ASGITransport.send``) minus
-  the app: building the request, the test client, the portal thread, reading the response;
+- transport: the in-process transport around the app (sparring's ``DirectTransport.send``, and
+  schemathesis' ``ASGITransport.send`` where it hands a case over) minus the app: serializing and
+  preparing the request, running the app's coroutine, building the response;
 - checks: schemathesis' checks on each response (``run_checks``);
 - reset: the runtime resets between phases and scenarios;
 - the collector's pauses are printed too (wall time, within whichever layer they fell);
@@ -28,23 +29,32 @@ from __future__ import annotations
 
 import argparse
 import functools
+import threading
 import time
 from collections import defaultdict
 
 TIMES: dict[str, float] = defaultdict(float)
 COUNTS: dict[str, int] = defaultdict(int)
 _GC_STARTED = [0.0]
+_WITHIN = threading.local()  # the layers a thread is timing now
 
 
 def timed(name: str, function):
+    """``function`` timed as the layer ``name``; a call within that layer (a subclass's method
+    calling its base's) counts once."""
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        within = _WITHIN.__dict__.setdefault("names", set())
+        if name in within:
+            return function(*args, **kwargs)
+        within.add(name)
         started = time.thread_time()
         try:
             return function(*args, **kwargs)
         finally:
             TIMES[name] += time.thread_time() - started
             COUNTS[name] += 1
+            within.discard(name)
     return wrapper
 
 
@@ -64,9 +74,11 @@ def instrument() -> None:
     from schemathesis.transport.asgi import ASGITransport
 
     from sparring.app import Sparring
+    from sparring.contract.direct_transport import DirectTransport
     from sparring.runtime import Runtime
 
     ASGITransport.send = timed("transport+app", ASGITransport.send)
+    DirectTransport.send = timed("transport+app", DirectTransport.send)
     validate.run_checks = timed("checks", validate.run_checks)
     stateful.run_checks = timed("checks", stateful.run_checks)
     Runtime.reset = timed("reset", Runtime.reset)
