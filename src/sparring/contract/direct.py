@@ -4,9 +4,10 @@ schemathesis calls an ASGI app through one shared event-loop thread (an anyio bl
 each request crosses threads twice, and on a busy machine each crossing waits for the GIL, which
 made the transport cost more than sparring's own work per request. Within :func:`same_thread`,
 every ``portal.call`` of schemathesis' ASGI adapter runs on an event loop owned by the calling
-thread instead. The request, the scope and the response are built by schemathesis' own adapter
-as before; only where the coroutine runs changes. The app's lifespan still starts once on the
-shared portal, as schemathesis does it.
+thread instead, and most requests skip that adapter altogether: within, schemathesis' transport
+for the app is :mod:`sparring.contract.direct_transport`, which runs the app on that same loop
+and hands schemathesis' adapter only what it does not cover. The app's lifespan still starts
+once on the shared portal, as schemathesis does it.
 
 The adapter's per-request client also stops reading the environment (``trust_env``). For every
 request, requests scanned all environment variables for proxy settings and read the netrc file:
@@ -63,9 +64,9 @@ def _portal() -> ThreadPortal:
 @contextlib.contextmanager
 def same_thread(app: t.Any) -> t.Iterator[None]:
     """Within: schemathesis' in-process requests to ``app`` run on the calling thread."""
+    from schemathesis import transport
     from schemathesis.python import asgi
 
-    from schemathesis import transport
     from sparring.contract.direct_transport import DIRECT_TRANSPORT
 
     asgi._start_lifespan(app)  # once, on schemathesis' shared portal
