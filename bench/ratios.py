@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The figures of issue 13 in one run: start-up, fuzz speed, serving against a bare app, workers.
 
-    .venv/bin/python bench/ratios.py                       # everything (about 10 minutes)
+    .venv/bin/python bench/ratios.py                       # everything (about 25 minutes)
     .venv/bin/python bench/ratios.py startup serving       # some sections
     .venv/bin/python bench/ratios.py fuzz --fuzz-examples 100 --fuzz-partners inventorypro
 
@@ -12,7 +12,8 @@ Sections:
 - ``fuzz``: in-process ``sparring fuzz`` per partner (``bench/fuzz_split.py``): requests per second
   of wall time and per CPU second, and where the CPU goes; then ``sparring fuzz PARTNER --jobs N``
   for N in ``--fuzz-jobs`` (default 1 and 2) as whole commands, and the baseline the issue names in
-  the same run: the schemathesis CLI against a live ``sparring serve`` (``--fuzz-baseline``);
+  the same run: the schemathesis CLI against a live ``sparring serve`` (``--fuzz-baseline``); each
+  command runs ``--fuzz-repeat`` times (default 3) and its median run is the figure;
 - ``serving``: wrk against ``sparring serve --partner inventorypro`` and against a bare Starlette
   app returning the same bytes (``bench/bare_app.py``), back to back: GET one customer, POST upsert;
 - ``workers``: wrk GET one customer against ``--workers 1, 2, 4 --store redis://...`` and one
@@ -149,10 +150,10 @@ def section_fuzz(args: argparse.Namespace) -> dict:
     commands = []
     for name in names:
         for count in args.fuzz_jobs:
-            commands.append(_fuzz_command(name, args.fuzz_examples, count))
+            commands.append(_median_of(args.fuzz_repeat, _fuzz_command, name, args.fuzz_examples, count))
             _show_command(commands[-1])
     if args.fuzz_baseline:
-        commands.append(_schemathesis_cli(args.fuzz_baseline, args.fuzz_examples))
+        commands.append(_median_of(args.fuzz_repeat, _schemathesis_cli, args.fuzz_baseline, args.fuzz_examples))
         _show_command(commands[-1])
         base = commands[-1]["requests"] / commands[-1]["wall"]
         for row in commands[:-1]:
@@ -163,8 +164,16 @@ def section_fuzz(args: argparse.Namespace) -> dict:
 
 def _show_command(row: dict) -> None:
     findings = "-" if row["findings"] is None else row["findings"]
+    runs = "   runs: " + ", ".join(f"{wall:.1f}" for wall in row["walls"]) if len(row["walls"]) > 1 else ""
     print(f"  {row['command']:<34} {row['requests']:>8} {row['wall']:7.1f} {row['requests'] / row['wall']:10.0f} "
-          f"{findings:>8}")
+          f"{findings:>8}{runs}")
+
+
+def _median_of(times: int, command: t.Callable[..., dict], *args: t.Any) -> dict:
+    """The run with the median wall time of ``times`` runs of a whole command (the machine's speed
+    drifts between runs), and every run's wall time."""
+    runs = sorted((command(*args) for _ in range(max(times, 1))), key=lambda row: row["wall"])
+    return {**runs[len(runs) // 2], "walls": [row["wall"] for row in runs]}
 
 
 def _fuzz_command(name: str, examples: int, jobs: int) -> dict:
@@ -370,6 +379,8 @@ def main() -> None:
     parser.add_argument("--fuzz-examples", type=int, default=100)
     parser.add_argument("--fuzz-partners", nargs="*", default=None)
     parser.add_argument("--fuzz-jobs", type=int, nargs="*", default=[1, 2], help="fuzz: --jobs values to time (default 1 2)")
+    parser.add_argument("--fuzz-repeat", type=int, default=3,
+                        help="fuzz: runs of each whole command, the median reported (default 3)")
     parser.add_argument("--fuzz-baseline", default="inventorypro", metavar="PARTNER",
                         help="fuzz: time the schemathesis CLI against sparring serve for this partner (default "
                              "inventorypro; '' for none)")
