@@ -70,7 +70,8 @@ def _answers(schema: t.Any, headers: dict) -> list:
         request = response.request
         answers.append((response.status_code, response.headers, TOKEN.sub(b"T", response.content), response.message,
                         response.encoding, response.http_version, response.verify, response.stream_cut_short,
-                        request.method, request.url, [(k, v) for k, v in request.headers.items() if k.lower().encode() not in UNEQUAL],
+                        request.method, request.url,
+                        [(k, v) for k, v in request.headers.items() if k.lower().encode() not in UNEQUAL],
                         request.body))
     return answers
 

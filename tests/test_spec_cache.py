@@ -105,7 +105,8 @@ print(json.dumps({"specs": {p.name: hashlib.sha256(json.dumps(p.spec, sort_keys=
 
 
 def _digests(how: str, cache: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", _DIGESTS, how], env={"SPARRING_CACHE_DIR": cache, "PATH": "/usr/bin:/bin"},
+    done = subprocess.run([sys.executable, "-c", _DIGESTS, how],
+                          env={"SPARRING_CACHE_DIR": cache, "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

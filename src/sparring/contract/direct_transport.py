@@ -213,8 +213,9 @@ def _call(app: t.Any, request: requests.PreparedRequest, timeout: t.Any) -> tupl
     return started[0], started[1], b"".join(chunks)
 
 
-def _through_requests(client: t.Any, request: requests.PreparedRequest, status: int, raw_headers: list, body: bytes,
-                      elapsed: float, auth: t.Any, cookies: t.Any, max_redirects: t.Any, data: dict) -> requests.Response:
+def _through_requests(client: t.Any, request: requests.PreparedRequest, status: int, raw_headers: list,
+                      body: bytes, elapsed: float, auth: t.Any, cookies: t.Any, max_redirects: t.Any,
+                      data: dict) -> requests.Response:
     """The answer as requests.Session.send would leave it, on the client schemathesis would have used."""
     client.auth, client.cookies = auth, cookies
     client.headers = {}
