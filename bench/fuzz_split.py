@@ -36,7 +36,16 @@ from collections import defaultdict
 TIMES: dict[str, float] = defaultdict(float)
 COUNTS: dict[str, int] = defaultdict(int)
 _GC_STARTED = [0.0]
-_WITHIN = threading.local()  # the layers a thread is timing now
+
+
+class _Within(threading.local):
+    """The layers a thread is timing now."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+
+_WITHIN = _Within()
 
 
 def timed(name: str, function):
@@ -44,7 +53,7 @@ def timed(name: str, function):
     calling its base's) counts once."""
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        within = _WITHIN.__dict__.setdefault("names", set())
+        within = _WITHIN.names
         if name in within:
             return function(*args, **kwargs)
         within.add(name)

@@ -137,30 +137,27 @@ def resolve_specs(spec_paths: t.Sequence[Path]) -> list[dict | SpecError]:
     an unchanged spec skips all of it. Specs the cache lacks are resolved on every core at once
     (:mod:`sparring.parallel_resolve`).
     """
-    found: list[dict | SpecError | None] = []
-    keys: list[str | None] = []
-    missing: list[tuple[Path, bytes]] = []
-    for path in spec_paths:  # read and looked up in order; resolved all at once
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            found.append(SpecError(f"{path}: {exc.strerror or exc}"))
-            keys.append(None)
-            continue
-        key = speccache.key_for(path, content) if speccache.cacheable(content) else None
-        found.append(speccache.load(key) if key else None)
-        keys.append(key)
-        if found[-1] is None:
-            missing.append((path, content))
+    looked_up = [_looked_up(path) for path in spec_paths]
+    missing = [(path, content) for path, (content, _, found) in zip(spec_paths, looked_up) if found is None]
     resolved = iter(parallel_resolve.resolve_all(_resolved, missing, SpecError))
     specs = []
-    for spec, key in zip(found, keys):
-        if spec is None:
-            spec = next(resolved)
-            if key and not isinstance(spec, SpecError):
-                speccache.store(key, spec)
-        specs.append(spec)
+    for _, key, found in looked_up:
+        if found is None:
+            found = next(resolved)
+            if key and not isinstance(found, SpecError):
+                speccache.store(key, found)
+        specs.append(found)
     return specs
+
+
+def _looked_up(path: Path) -> tuple[bytes, str | None, dict | SpecError | None]:
+    """The spec's bytes, its cache key (None: not cacheable) and what the cache holds for it, if any."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return b"", None, SpecError(f"{path}: {exc.strerror or exc}")
+    key = speccache.key_for(path, content) if speccache.cacheable(content) else None
+    return content, key, speccache.load(key) if key else None
 
 
 def _partner(spec_path: Path, spec: dict | SpecError, fixtures_dir: Path | None = None) -> Partner:

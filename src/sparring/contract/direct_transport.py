@@ -74,7 +74,7 @@ class DirectTransport(ASGITransport):
     def send(self, case: t.Any, *, session: t.Any = None, **given: t.Any) -> Response:
         if not _covered(case, session, given):
             return super().send(case, session=session, **given)
-        kwargs = {**given, "headers": dict(given["headers"]) if given.get("headers") else given.get("headers")}
+        kwargs = dict(given)
         operation = case.operation
         config = operation.schema.config
         if kwargs.get("base_url") is None:
@@ -91,7 +91,7 @@ class DirectTransport(ASGITransport):
         max_redirects = kwargs.pop("max_redirects", None)
         if max_redirects is None:
             max_redirects = config.max_redirects_for(operation=operation)
-        headers = kwargs.setdefault("headers", {}) or {}
+        headers = dict(given.get("headers") or {})  # a copy: the engine reuses its dict for every case
         for name, value in client_headers.items():
             headers.setdefault(name, value)
         kwargs["headers"] = headers
